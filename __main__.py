@@ -1,0 +1,3 @@
+from farsiner.cli import main
+
+raise SystemExit(main())

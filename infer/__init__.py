@@ -1,0 +1,1 @@
+"""Turns a model and text into entities."""

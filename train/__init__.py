@@ -1,0 +1,1 @@
+"""Turns examples into a model: configs, training, evaluation, the offline base encoder."""
