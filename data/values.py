@@ -1,0 +1,127 @@
+"""The value a tagger reports beside a MON, PCT, QTY, DAT or TIM span (ANNOTATION.md).
+
+Read from the span's original text; a value the grammar cannot read is None,
+never a guess and never an exception.
+"""
+
+from __future__ import annotations
+
+from farsiner.data.dates import QUALIFIERS, RELATIVE, WEEKDAYS, read_date, read_month
+from farsiner.data.numbers import Amount, Word, plain, read_amount, read_number, words_of
+from farsiner.data.times import DAYPARTS, read_time
+from farsiner.data.units import read_currency, read_known_unit, read_percent
+
+QUANTITY_LABELS = ("MON", "PCT", "QTY", "DAT", "TIM")
+_QUOTES = {"«", "»", '"', "(", ")", "[", "]", "'", "“", "”"}
+_DAY_WORDS = {"روز", "تاریخ", "مورخ", "مورخه", "راس"}
+
+
+def parse_value(label: str, text: str) -> dict | None:
+    """The value of a ``label`` span whose text is ``text``, or None.
+
+    MON {"amount", "currency"}, PCT {"percent"[, "points"]}, QTY {"amount",
+    "unit"} (ranges: "min"/"max" for "amount"/"percent"), DAT {"calendar",
+    "year", "month", "day", "start", "end"}, TIM {"hour", "minute"}; other
+    labels, relative dates and times, and unreadable text → None.
+    """
+    if label not in QUANTITY_LABELS or not isinstance(text, str):
+        return None
+    words = [w for w in words_of([text]) if w.key not in _QUOTES]
+    if not words:
+        return None
+    return {"MON": _money, "PCT": _percent, "QTY": _quantity, "DAT": _date, "TIM": _time}[label](words)
+
+
+def _amount(a: Amount, name: str) -> dict:
+    if a.is_range:
+        return {"min": plain(a.low), "max": plain(a.high)}
+    return {name: plain(a.low)}
+
+
+def _money(words: list[Word]) -> dict | None:
+    a = read_amount(words, 0, fractions=False)
+    if a is None:
+        return None
+    currency, end = None, a.end
+    c = read_currency(words, end)
+    if c is not None:
+        currency, end = c[2], c[1]
+    if end != len(words):
+        return None
+    return {**_amount(a, "amount"), "currency": currency}
+
+
+def _percent(words: list[Word]) -> dict | None:
+    lead = words[0].key == "%"  # «%۵۰» as written in right-to-left text
+    a = read_amount(words, 1 if lead else 0, fractions=False)
+    if a is None:
+        return None
+    end, points = a.end, False
+    if not lead:
+        p = read_percent(words, end)
+        if p is not None:
+            end, points = p
+    if end != len(words):
+        return None
+    value = _amount(a, "percent")
+    if points:
+        value["points"] = True
+    return value
+
+
+def _quantity(words: list[Word]) -> dict | None:
+    a = read_amount(words, 0)
+    if a is None:
+        return None
+    rest = words[a.end:]
+    unit = None
+    if rest:
+        known = read_known_unit(words, a.end)
+        if known is not None and known[0] == len(words):
+            unit = known[1]
+        elif len(rest) <= 2 and all(w.key.isalpha() and not w.key.isascii() and read_number(words, k) is None
+                                    for k, w in enumerate(rest, a.end)):
+            unit = " ".join(w.text for w in rest)
+        else:
+            return None
+    return {**_amount(a, "amount"), "unit": unit}
+
+
+def _skip_day_words(words: list[Word], j: int, extra: set[str]) -> int:
+    """Past weekdays («سه شنبه» too), «روز», and the ``extra`` words at ``words[j]``."""
+    while j < len(words):
+        k = words[j].key
+        if k in WEEKDAYS or k in _DAY_WORDS or k in extra:
+            j += 1
+        elif j + 1 < len(words) and k + words[j + 1].key in WEEKDAYS:
+            j += 2
+        else:
+            break
+    return j
+
+
+def _date(words: list[Word]) -> dict | None:
+    j = _skip_day_words(words, 0, QUALIFIERS | RELATIVE)
+    if j < len(words) and words[j].key == "ماه" and read_month(words, j + 1):
+        j += 1  # «ماه ژوئن»
+    m = read_date(words, j, loose=True)
+    if m is None or m.value is None:
+        return None
+    k = m.end
+    if k < len(words):
+        # «مرداد ماه امسال», «مهر ماه سال جاری»: a relative year adds no field.
+        if m.value["year"] is not None or any(w.key not in RELATIVE | {"سال", "ماه"} for w in words[k:]):
+            return None
+    return m.value
+
+
+def _time(words: list[Word]) -> dict | None:
+    allowed = set(DAYPARTS) | RELATIVE | {"بعد", "از", "نیمه"}
+    for p in range(len(words)):
+        t = read_time(words, p, bare=p == 0)
+        if t is None:
+            continue
+        if _skip_day_words(words, 0, allowed) < p or _skip_day_words(words, t.end, allowed) != len(words):
+            return None
+        return {"hour": t.hour, "minute": t.minute}
+    return None
