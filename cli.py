@@ -10,6 +10,9 @@ import sys
 # `func` on it; `func(args)` returns the exit status.
 COMMANDS = [
     "farsiner.data.normalize_cli",
+    "farsiner.train.train_cli",
+    "farsiner.infer.tag_cli",
+    "farsiner.train.base_model",
 ]
 
 

@@ -1,1 +1,1 @@
-"""Turns a model and text into entities."""
+"""Turns a model and text into entities: the Tagger, windows over long articles, the tag command."""

@@ -1,0 +1,67 @@
+"""The model folder: a standard Hugging Face token-classification folder plus farsiner's settings.
+
+The settings (how to normalise text for this tokenizer, the window length, the
+types) live in ``config.json`` under ``farsiner``, so a hub id carries them too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from farsiner.data.atomic import atomic_folder
+from farsiner.data.labels import ENTITY_TYPES
+
+
+@dataclass
+class ModelSettings:
+    zwnj: str = "keep"
+    digits: str = "latin"
+    max_length: int = 512
+    types: list[str] = field(default_factory=lambda: list(ENTITY_TYPES))
+
+    @classmethod
+    def from_config(cls, config, tokenizer=None) -> "ModelSettings":
+        from farsiner.data.align import model_max_tokens
+
+        stored = getattr(config, "farsiner", None)
+        if stored:
+            known = {f.name for f in dataclasses.fields(cls)}
+            return cls(**{k: v for k, v in stored.items() if k in known})
+        # A plain Hugging Face NER model: read what we can off it.
+        types = sorted({label[2:] for label in config.id2label.values() if label[:2] in ("B-", "I-")})
+        digits = "latin"
+        if tokenizer is not None and tokenizer.convert_tokens_to_ids("1") == tokenizer.unk_token_id:
+            digits = "persian"
+        return cls(zwnj="keep", digits=digits, max_length=model_max_tokens(config), types=types)
+
+
+def save_model_folder(model, tokenizer, settings: ModelSettings, out_dir: str | Path, card: str | None = None, extra: dict[str, str] | None = None) -> Path:
+    """Write the folder atomically: a crash never leaves a half-written model."""
+    out_dir = Path(out_dir)
+    model.config.farsiner = dataclasses.asdict(settings)
+    with atomic_folder(out_dir) as tmp:
+        model.save_pretrained(tmp, safe_serialization=True)
+        tokenizer.save_pretrained(tmp)
+        if card is not None:
+            (tmp / "README.md").write_text(card, encoding="utf-8")
+        for name, text in (extra or {}).items():
+            (tmp / name).write_text(text, encoding="utf-8")
+    return out_dir
+
+
+def load_model_folder(name_or_path: str | Path, device: str = "cpu", dtype=None):
+    """Model, tokenizer and settings; safetensors only, never remote code."""
+    import torch
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    dtype = dtype or torch.float32
+    model = AutoModelForTokenClassification.from_pretrained(
+        str(name_or_path), use_safetensors=True, trust_remote_code=False, dtype=dtype
+    )
+    tokenizer = AutoTokenizer.from_pretrained(str(name_or_path), trust_remote_code=False)
+    if not getattr(tokenizer, "is_fast", False):
+        raise ValueError(f"{name_or_path}: farsiner needs a fast tokenizer (tokenizer.json)")
+    model.to(device).eval()
+    return model, tokenizer, ModelSettings.from_config(model.config, tokenizer)

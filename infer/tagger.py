@@ -1,0 +1,118 @@
+"""The Tagger: text in, entities with offsets into that text out, for articles of any length."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from farsiner.data.labels import spans_from_bio
+from farsiner.data.normalize import normalize
+from farsiner.data.segment import split_sentences, split_words
+from farsiner.infer.windows import Document, merge_windows, plan_windows
+
+BUNDLED_MODEL = "me5-small-peyma"
+
+
+@dataclass
+class Entity:
+    """An entity or quantity; ``text == original_text[start:end]``."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    score: float
+    value: dict | None = None
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def bundled_model_path() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("farsiner.infer").joinpath("models", BUNDLED_MODEL)))
+
+
+class Tagger:
+    """Finds entities and quantities in Persian text.
+
+    Text is normalised as the model was trained, split into sentences and words,
+    packed into windows of at most ``max_tokens`` sub-words (long sentences are
+    split with ``stride`` sub-words of overlap), run in length-sorted batches,
+    and merged back so that every word is labelled once, by the window where it
+    has the most context. Offsets are into the text the caller passed.
+    """
+
+    def __init__(self, model, tokenizer, settings, *, backend: str = "pytorch", batch_size: int = 32, stride: int = 64, max_tokens: int | None = None):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.settings = settings
+        self.backend = backend
+        self.batch_size = batch_size
+        self.max_tokens = min(max_tokens or settings.max_length, settings.max_length)
+        self.stride = min(stride, self.max_tokens // 2)
+        self.id2label = {int(k): v for k, v in model.config.id2label.items()}
+
+    @classmethod
+    def from_pretrained(cls, name_or_path: str | Path | None = None, device: str = "cpu", **kwargs) -> "Tagger":
+        """The bundled model (no argument), a model folder, or a hub id.
+
+        ``device="cuda"`` runs in bf16 where the GPU supports it.
+        """
+        import torch
+
+        from farsiner.infer.model_folder import load_model_folder
+
+        path = name_or_path or bundled_model_path()
+        if name_or_path is None and not Path(path).is_dir():
+            raise FileNotFoundError(f"the bundled model is missing from {path}")
+        dtype = torch.float32
+        if str(device).startswith("cuda") and torch.cuda.is_available() and torch.cuda.is_bf16_supported():
+            dtype = torch.bfloat16
+        model, tokenizer, settings = load_model_folder(path, device=device, dtype=dtype)
+        return cls(model, tokenizer, settings, **kwargs)
+
+    def __call__(self, text: str) -> list[Entity]:
+        return self.tag_batch([text])[0]
+
+    def tag_batch(self, texts: Sequence[str], batch_size: int | None = None) -> list[list[Entity]]:
+        """Entities of each text; the windows of all texts share length-sorted batches."""
+        from farsiner.infer.predict import predict_pieces
+
+        docs = [self._document(t) for t in texts]
+        plans = [plan_windows(d, self.tokenizer, self.max_tokens, self.stride) for d in docs]
+        sequences = [w.input_ids for plan in plans for w in plan]
+        labels, probs = predict_pieces(self.model, sequences, batch_size or self.batch_size, self.tokenizer.pad_token_id)
+        out, k = [], 0
+        for doc, plan in zip(docs, plans):
+            n = len(plan)
+            tags, scores = merge_windows(doc, plan, labels[k : k + n], probs[k : k + n], self.id2label)
+            k += n
+            out.append(self._entities(doc, tags, scores))
+        return out
+
+    def _document(self, text: str) -> Document:
+        if not isinstance(text, str):
+            raise TypeError(f"Tagger takes str, not {type(text).__name__}")
+        norm = normalize(text, zwnj=self.settings.zwnj, digits=self.settings.digits)
+        sentences = [split_words(norm.text, a, b) for a, b in split_sentences(norm.text)]
+        return Document(norm, [s for s in sentences if s])
+
+    def _entities(self, doc: Document, tags: list[list[str]], scores: list[list[float]]) -> list[Entity]:
+        from farsiner.data.values import parse_value
+
+        allowed = set(self.settings.types)
+        original = doc.norm.original
+        entities = []
+        for words, sent_tags, sent_scores in zip(doc.sentences, tags, scores):
+            for first, end, label in spans_from_bio(sent_tags):
+                if label not in allowed:
+                    continue
+                start, stop = doc.norm.to_original(words[first][0], words[end - 1][1])
+                span = original[start:stop]
+                score = sum(sent_scores[first:end]) / (end - first)
+                entities.append(Entity(start, stop, label, span, round(float(score), 4), parse_value(label, span)))
+        return entities

@@ -1,0 +1,55 @@
+"""Scoring a model folder on an annotated corpus: what `farsiner evaluate` does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from farsiner.data.annotations import add_span_annotations, peyma_test_qty_path, read_span_annotations
+from farsiner.data.labels import repair_bio
+from farsiner.data.readers import read_conll, read_jsonl_spans, read_peyma_split
+from farsiner.infer.model_folder import load_model_folder
+from farsiner.infer.predict import predict_pieces, word_labels
+from farsiner.train.evaluate import errors, score, write_report
+from farsiner.data.corpus import Sentence
+from farsiner.train.features import encode, normalize_words
+
+READERS = {"peyma-split": read_peyma_split, "conll": read_conll, "jsonl": read_jsonl_spans}
+
+
+def predict_tags(model, tokenizer, settings, sentences, batch_size: int = 32) -> list[list[str]]:
+    """Predicted IOB2 tags for the words of pre-tokenised sentences (a word the normaliser empties is O)."""
+    id2label = {int(k): v for k, v in model.config.id2label.items()}
+    words = [normalize_words(s.tokens, settings.zwnj, settings.digits) for s in sentences]
+    kept = [[i for i, w in enumerate(ws) if w] for ws in words]
+    inputs = [Sentence([ws[i] for i in k], ["O"] * len(k), id=s.id) for s, ws, k in zip(sentences, words, kept)]
+    rows = encode(inputs, tokenizer, {v: k for k, v in id2label.items()}, settings.max_length)
+    pl, pp = predict_pieces(model, rows["input_ids"], batch_size, tokenizer.pad_token_id)
+    pred, _ = word_labels(rows["word_ids"], pl, pp, rows["sentence"], [len(k) for k in kept], id2label)
+    out = []
+    for s, k, p in zip(sentences, kept, pred):
+        tags = ["O"] * len(s.tokens)
+        for i, tag in zip(k, p):
+            tags[i] = tag
+        out.append(tags)
+    return out
+
+
+def restrict(tags: list[list[str]], types: list[str] | None) -> list[list[str]]:
+    if not types:
+        return tags
+    keep = set(types)
+    return [repair_bio([t if t == "O" or t[2:] in keep else "O" for t in seq]) for seq in tags]
+
+
+def evaluate_model(model_path, data_path, fmt: str = "peyma-split", qty_gold=None, types=None, out_dir=None, batch_size: int = 32) -> dict:
+    sentences = READERS[fmt](data_path)
+    if qty_gold:
+        path = peyma_test_qty_path() if qty_gold == "peyma-test" else Path(qty_gold)
+        sentences = add_span_annotations(sentences, read_span_annotations(path))
+    model, tokenizer, settings = load_model_folder(model_path)
+    pred = restrict(predict_tags(model, tokenizer, settings, sentences, batch_size), types)
+    gold = restrict([s.tags for s in sentences], types)
+    result = score(gold, pred)
+    if out_dir:
+        write_report(result, errors(sentences, gold, pred), out_dir, Path(data_path).stem)
+    return result
