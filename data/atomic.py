@@ -39,7 +39,11 @@ def atomic_folder(path: str | Path):
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         yield tmp
-        os.chmod(tmp, 0o777 & ~_umask())
+        mask = _umask()
+        os.chmod(tmp, 0o777 & ~mask)
+        for item in tmp.rglob("*"):  # some writers (safetensors, mkstemp) make files private
+            if item.is_file():
+                os.chmod(item, 0o666 & ~mask)
         if path.exists():
             old = path.with_name(f".{path.name}.old")
             shutil.rmtree(old, ignore_errors=True)

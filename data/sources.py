@@ -61,7 +61,10 @@ def dedupe_key(sentence: Sentence) -> str:
 def load_splits(sources, types: Sequence[str], silver_qty: bool = False) -> dict[str, list[Sentence]]:
     """Read every source into its split; drop duplicates of the splits a source names in ``dedupe_against``.
 
-    Silver QTY spans (never over a gold label) are added to the train split when asked.
+    Silver QTY spans (never over a gold label) are added to the train and dev
+    splits when asked: dev too, so that a model is not chosen for predicting
+    fewer quantities. The test split keeps its gold as it is (score QTY on test
+    with hand annotations: `farsiner evaluate --qty-gold`).
     """
     splits: dict[str, list[Sentence]] = {"train": [], "dev": [], "test": []}
     pending = []
@@ -78,4 +81,5 @@ def load_splits(sources, types: Sequence[str], silver_qty: bool = False) -> dict
         from farsiner.data.silver import add_silver_qty
 
         splits["train"] = add_silver_qty(splits["train"])
+        splits["dev"] = add_silver_qty(splits["dev"])
     return splits

@@ -65,3 +65,22 @@ def load_model_folder(name_or_path: str | Path, device: str = "cpu", dtype=None)
         raise ValueError(f"{name_or_path}: farsiner needs a fast tokenizer (tokenizer.json)")
     model.to(device).eval()
     return model, tokenizer, ModelSettings.from_config(model.config, tokenizer)
+
+
+def package_model(model_dir: str | Path, out_dir: str | Path, dtype: str = "float16") -> Path:
+    """Copy a trained model folder for shipping, its weights cast to ``dtype`` (half the size in float16).
+
+    The model card and training config come along; inference loads the
+    weights back as float32 on CPU.
+    """
+    import torch
+
+    model_dir = Path(model_dir)
+    model, tokenizer, settings = load_model_folder(model_dir)
+    model.to(getattr(torch, dtype))
+    card = (model_dir / "README.md").read_text(encoding="utf-8") if (model_dir / "README.md").exists() else None
+    extra = {}
+    if (model_dir / "training_config.yaml").exists():
+        extra["training_config.yaml"] = (model_dir / "training_config.yaml").read_text(encoding="utf-8")
+    save_model_folder(model, tokenizer, settings, out_dir, card=card, extra=extra)
+    return Path(out_dir)

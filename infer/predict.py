@@ -70,3 +70,13 @@ def word_labels(word_ids: Sequence[Sequence[int]], piece_labels, piece_probs, ow
                 tags[owner][w] = id2label[lab]
                 scores[owner][w] = p
     return [repair_bio(t) for t in tags], scores
+
+
+class TorchRunner:
+    """The PyTorch backend of the Tagger: `predict_pieces` on a loaded model."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def __call__(self, sequences, batch_size: int, pad_id: int):
+        return predict_pieces(self.model, sequences, batch_size, pad_id)

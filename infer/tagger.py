@@ -46,11 +46,14 @@ class Tagger:
     has the most context. Offsets are into the text the caller passed.
     """
 
-    def __init__(self, model, tokenizer, settings, *, backend: str = "pytorch", batch_size: int = 32, stride: int = 64, max_tokens: int | None = None):
+    def __init__(self, model, tokenizer, settings, *, runner=None, batch_size: int = 32, stride: int = 64, max_tokens: int | None = None):
+        from farsiner.infer.predict import TorchRunner
+
         self.model = model
         self.tokenizer = tokenizer
         self.settings = settings
-        self.backend = backend
+        # runner(sequences, batch_size, pad_id) -> (piece label ids, piece probabilities)
+        self.runner = runner or TorchRunner(model)
         self.batch_size = batch_size
         self.max_tokens = min(max_tokens or settings.max_length, settings.max_length)
         self.stride = min(stride, self.max_tokens // 2)
@@ -80,12 +83,10 @@ class Tagger:
 
     def tag_batch(self, texts: Sequence[str], batch_size: int | None = None) -> list[list[Entity]]:
         """Entities of each text; the windows of all texts share length-sorted batches."""
-        from farsiner.infer.predict import predict_pieces
-
         docs = [self._document(t) for t in texts]
         plans = [plan_windows(d, self.tokenizer, self.max_tokens, self.stride) for d in docs]
         sequences = [w.input_ids for plan in plans for w in plan]
-        labels, probs = predict_pieces(self.model, sequences, batch_size or self.batch_size, self.tokenizer.pad_token_id)
+        labels, probs = self.runner(sequences, batch_size or self.batch_size, self.tokenizer.pad_token_id)
         out, k = [], 0
         for doc, plan in zip(docs, plans):
             n = len(plan)

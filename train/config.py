@@ -81,6 +81,9 @@ class TrainConfig:
     seed: int = 42
     epochs: float = 3.0
     max_steps: int | None = field(default=None, metadata={"help": "stop after this many optimizer steps"})
+    max_minutes: float | None = field(
+        default=None, metadata={"help": "stop training after this many minutes, then evaluate and save as usual"}
+    )
     batch_size: int = 16
     eval_batch_size: int = 64
     gradient_accumulation_steps: int = 1
@@ -230,6 +233,8 @@ def _convert(hint, value, key: str, path: Path, lines: dict[str, int]):
         raise ConfigError(errors[0])
     if origin is Literal:
         choices = typing.get_args(hint)
+        if value is False and "no" in choices:
+            value = "no"  # YAML 1.1 reads an unquoted `no` as false
         if value not in choices:
             raise ConfigError(f"{where}: {key} must be one of {', '.join(map(str, choices))}, not {value!r}")
         return value

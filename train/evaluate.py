@@ -10,7 +10,7 @@ from seqeval.metrics import classification_report
 from seqeval.scheme import IOB2
 
 from farsiner.data.atomic import atomic_write
-from farsiner.data.labels import spans_from_bio
+from farsiner.data.labels import repair_bio, spans_from_bio
 
 
 def score(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict:
@@ -32,6 +32,19 @@ def score(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict:
             for name, v in report.items()
         }
     return result
+
+
+def keep_types(tags: Sequence[Sequence[str]], types: Sequence[str] | None) -> list[list[str]]:
+    """Tags with every type outside ``types`` made O (``None`` keeps all)."""
+    if not types:
+        return [list(t) for t in tags]
+    keep = set(types)
+    return [repair_bio([t if t == "O" or t[2:] in keep else "O" for t in seq]) for seq in tags]
+
+
+def gold_types(tags: Sequence[Sequence[str]]) -> list[str]:
+    """The types that occur in gold tags."""
+    return sorted({t[2:] for seq in tags for t in seq if t != "O"})
 
 
 def format_table(result: dict) -> str:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from farsiner.data.annotations import add_span_annotations, peyma_test_qty_path, read_span_annotations
-from farsiner.data.labels import repair_bio
 from farsiner.data.readers import read_conll, read_jsonl_spans, read_peyma_split
 from farsiner.infer.model_folder import load_model_folder
 from farsiner.infer.predict import predict_pieces, word_labels
-from farsiner.train.evaluate import errors, score, write_report
+from farsiner.train.evaluate import errors, keep_types, score, write_report
 from farsiner.data.corpus import Sentence
 from farsiner.train.features import encode, normalize_words
 
@@ -34,21 +33,14 @@ def predict_tags(model, tokenizer, settings, sentences, batch_size: int = 32) ->
     return out
 
 
-def restrict(tags: list[list[str]], types: list[str] | None) -> list[list[str]]:
-    if not types:
-        return tags
-    keep = set(types)
-    return [repair_bio([t if t == "O" or t[2:] in keep else "O" for t in seq]) for seq in tags]
-
-
 def evaluate_model(model_path, data_path, fmt: str = "peyma-split", qty_gold=None, types=None, out_dir=None, batch_size: int = 32) -> dict:
     sentences = READERS[fmt](data_path)
     if qty_gold:
         path = peyma_test_qty_path() if qty_gold == "peyma-test" else Path(qty_gold)
         sentences = add_span_annotations(sentences, read_span_annotations(path))
     model, tokenizer, settings = load_model_folder(model_path)
-    pred = restrict(predict_tags(model, tokenizer, settings, sentences, batch_size), types)
-    gold = restrict([s.tags for s in sentences], types)
+    pred = keep_types(predict_tags(model, tokenizer, settings, sentences, batch_size), types)
+    gold = keep_types([s.tags for s in sentences], types)
     result = score(gold, pred)
     if out_dir:
         write_report(result, errors(sentences, gold, pred), out_dir, Path(data_path).stem)

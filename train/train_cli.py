@@ -23,6 +23,12 @@ def register(subparsers) -> None:
     e.add_argument("--batch-size", type=int, default=32)
     e.set_defaults(func=run_evaluate)
 
+    k = subparsers.add_parser("package", help="copy a trained model folder for shipping, weights in float16")
+    k.add_argument("--model", required=True, help="a model folder written by farsiner train")
+    k.add_argument("--out", required=True, help="the folder to write")
+    k.add_argument("--dtype", default="float16", choices=["float16", "bfloat16", "float32"])
+    k.set_defaults(func=run_package)
+
 
 def run_train(args) -> int:
     from farsiner.train.config import load_config
@@ -45,4 +51,13 @@ def run_evaluate(args) -> int:
         print(f"scores, table and errors written to {Path(args.out)}")
     else:
         print(json.dumps({m: result[m]["micro avg"] for m in result}, indent=1))
+    return 0
+
+
+def run_package(args) -> int:
+    from farsiner.infer.model_folder import package_model
+
+    out = package_model(args.model, args.out, args.dtype)
+    size = sum(p.stat().st_size for p in Path(out).iterdir()) / 1e6
+    print(f"{out}: {size:.1f} MB")
     return 0
