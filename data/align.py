@@ -98,7 +98,7 @@ def align_labels(
     budget = max_length - len(prefix) - len(suffix)
     if not words:
         return [Window(prefix + suffix, [None] * (len(prefix) + len(suffix)), [IGNORE] * (len(prefix) + len(suffix)) if labels is not None else None)]
-    enc = tokenizer(list(words), is_split_into_words=True, add_special_tokens=False)
+    enc = tokenizer(list(words), is_split_into_words=True, add_special_tokens=False, verbose=False)
     ids, word_ids = enc["input_ids"], enc.word_ids()
     windows = []
     for start, end in window_bounds(word_ids, budget, stride):

@@ -39,11 +39,12 @@ def bundled_model_path() -> Path:
 class Tagger:
     """Finds entities and quantities in Persian text.
 
-    Text is normalised as the model was trained, split into sentences and words,
-    packed into windows of at most ``max_tokens`` sub-words (long sentences are
-    split with ``stride`` sub-words of overlap), run in length-sorted batches,
-    and merged back so that every word is labelled once, by the window where it
-    has the most context. Offsets are into the text the caller passed.
+    Text is normalised as the model was trained and split into sentences and
+    words; each sentence is a window of at most ``max_tokens`` sub-words (a
+    longer one is split into windows overlapping by ``stride`` sub-words);
+    windows run in length-sorted batches with dynamic padding and are merged
+    back so that every word is labelled once, by the window where it has the
+    most context. Offsets are into the text the caller passed.
     """
 
     def __init__(self, model, tokenizer, settings, *, runner=None, batch_size: int = 32, stride: int = 64, max_tokens: int | None = None):
