@@ -25,8 +25,8 @@ _PAGE = """<!DOCTYPE html>
 <style>
 body {{ font-family: "Vazirmatn", "Noto Naskh Arabic", "DejaVu Sans", sans-serif; line-height: 2.2; max-width: 52em; margin: 2em auto; padding: 0 1em; color: #222; }}
 article {{ white-space: pre-wrap; font-size: 1.1em; }}
-mark {{ border-radius: 4px; padding: 0.1em 0.25em; }}
-mark .tag {{ font-size: 0.6em; font-weight: bold; margin-inline-start: 0.3em; color: #444; font-family: sans-serif; }}
+mark {{ border-radius: 4px; padding: 0.1em 0.25em; unicode-bidi: isolate; }}
+mark .tag {{ font-size: 0.6em; font-weight: bold; margin: 0 0.3em; color: #444; font-family: sans-serif; unicode-bidi: isolate; direction: ltr; }}
 .legend mark {{ margin-inline-end: 0.5em; }}
 hr {{ margin: 2em 0; border: none; border-top: 1px solid #ccc; }}
 {styles}
