@@ -67,7 +67,7 @@ def train(config: RunConfig, resume: bool = False, stop_after_step: int | None =
     with accelerator.main_process_first():
         features = {k: encode(v, tokenizer, label2id, max_length, config.model.label_all_pieces) for k, v in splits.items() if v}
     train_rows = features["train"]
-    lengths = train_rows["length"]
+    lengths = list(train_rows["length"])  # a plain list: a datasets column is slow to index
     batches_per_epoch = math.ceil(len(train_rows) / cfg.batch_size / accelerator.num_processes)
     steps_per_epoch = max(1, batches_per_epoch // cfg.gradient_accumulation_steps)
     total_steps = cfg.max_steps or max(1, round(cfg.epochs * steps_per_epoch))
@@ -133,6 +133,7 @@ def train(config: RunConfig, resume: bool = False, stop_after_step: int | None =
                 progress.set_postfix(loss=f"{row['loss']:.4f}")
                 running, running_n = 0.0, 0
             if "dev" in features and (step % eval_every == 0 or step == total_steps):
+                eval_start = time.perf_counter()
                 f1 = _evaluate_dev(accelerator, model, tokenizer, features["dev"], splits["dev"], labels, cfg, out, step, writer)
                 if f1 > state["best_f1"]:
                     state.update(best_f1=f1, best_step=step, bad_evals=0)
@@ -141,6 +142,7 @@ def train(config: RunConfig, resume: bool = False, stop_after_step: int | None =
                 else:
                     state["bad_evals"] += 1
                 accelerator.wait_for_everyone()
+                t0 += time.perf_counter() - eval_start  # training speed excludes evaluation
             stop_early = cfg.early_stopping_patience and state["bad_evals"] >= cfg.early_stopping_patience
             if cfg.max_minutes and step % cfg.log_every == 0:
                 late = state["seconds"] + time.perf_counter() - t0 > 60 * cfg.max_minutes
@@ -252,9 +254,9 @@ def _evaluate_dev(accelerator, model, tokenizer, dev_rows, dev_sents, labels, cf
     """Micro F1 (default mode) on dev; every process computes it, the main one logs it."""
     unwrapped = accelerator.unwrap_model(model)
     with accelerator.autocast():
-        piece_labels, piece_probs = predict_pieces(unwrapped, dev_rows["input_ids"], cfg.eval_batch_size, tokenizer.pad_token_id)
+        piece_labels, piece_probs = predict_pieces(unwrapped, list(dev_rows["input_ids"]), cfg.eval_batch_size, tokenizer.pad_token_id)
     id2label = dict(enumerate(labels))
-    pred, _ = word_labels(dev_rows["word_ids"], piece_labels, piece_probs, dev_rows["sentence"], [len(s.tokens) for s in dev_sents], id2label)
+    pred, _ = word_labels(list(dev_rows["word_ids"]), piece_labels, piece_probs, list(dev_rows["sentence"]), [len(s.tokens) for s in dev_sents], id2label)
     result = score([s.tags for s in dev_sents], pred)
     f1 = result["default"]["micro avg"]["f1"]
     if accelerator.is_main_process:
@@ -313,8 +315,8 @@ def _finish(out: Path, config, state, features, splits, tokenizer, labels, setti
     for split in ("dev", "test"):
         if split in features:
             rows = features[split]
-            pl, pp = predict_pieces(model, rows["input_ids"], cfg.eval_batch_size, tokenizer.pad_token_id)
-            pred, _ = word_labels(rows["word_ids"], pl, pp, rows["sentence"], [len(s.tokens) for s in splits[split]], dict(enumerate(labels)))
+            pl, pp = predict_pieces(model, list(rows["input_ids"]), cfg.eval_batch_size, tokenizer.pad_token_id)
+            pred, _ = word_labels(list(rows["word_ids"]), pl, pp, list(rows["sentence"]), [len(s.tokens) for s in splits[split]], dict(enumerate(labels)))
             gold = [s.tags for s in splits[split]]
             # a type the split's gold lacks (QTY in PEYMA's test) is left out of its score
             pred = keep_types(pred, gold_types(gold))
