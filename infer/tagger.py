@@ -61,14 +61,29 @@ class Tagger:
         self.id2label = {int(k): v for k, v in model.config.id2label.items()}
 
     @classmethod
-    def from_pretrained(cls, name_or_path: str | Path | None = None, device: str = "cpu", **kwargs) -> "Tagger":
+    def from_pretrained(cls, name_or_path: str | Path | None = None, device: str = "cpu", backend: str = "auto", **kwargs) -> "Tagger":
         """The bundled model (no argument), a model folder, or a hub id.
 
-        ``device="cuda"`` runs in bf16 where the GPU supports it.
+        ``device="cuda"`` runs in bf16 where the GPU supports it. ``backend``:
+        ``"auto"`` runs an int8 ONNX Runtime copy of the model on the CPU where
+        onnxruntime is installed (built on first use and cached, see
+        `farsiner.infer.onnx_backend`) and PyTorch otherwise, and always on a GPU;
+        ``"pytorch"`` or ``"onnx"`` force one. ``tagger.backend`` says which runs.
         """
         import torch
 
         from farsiner.infer.model_folder import load_model_folder
+        from farsiner.infer.onnx_backend import OnnxRunner, onnx_backend_installed, require_onnx_backend
+
+        if backend not in ("auto", "pytorch", "onnx"):
+            raise ValueError(f"backend must be 'auto', 'pytorch' or 'onnx', not {backend!r}")
+        on_cpu = torch.device(device).type == "cpu"
+        if backend == "auto":
+            backend = "onnx" if on_cpu and onnx_backend_installed() else "pytorch"
+        if backend == "onnx":
+            if not on_cpu:
+                raise ValueError(f"the ONNX backend runs on the CPU; use backend='pytorch' on {device}")
+            require_onnx_backend()  # fail before loading anything
 
         path = name_or_path or bundled_model_path()
         if name_or_path is None and not Path(path).is_dir():
@@ -77,7 +92,11 @@ class Tagger:
         if str(device).startswith("cuda") and torch.cuda.is_available() and torch.cuda.is_bf16_supported():
             dtype = torch.bfloat16
         model, tokenizer, settings = load_model_folder(path, device=device, dtype=dtype)
-        return cls(model, tokenizer, settings, **kwargs)
+        if backend == "onnx" and "runner" not in kwargs:
+            kwargs["runner"] = OnnxRunner.from_model_folder(path, model)
+        tagger = cls(model, tokenizer, settings, **kwargs)
+        tagger.backend = backend
+        return tagger
 
     def __call__(self, text: str) -> list[Entity]:
         return self.tag_batch([text])[0]

@@ -1,0 +1,135 @@
+"""The ONNX Runtime int8 backend: built once and cached, as accurate as PyTorch fp32, chosen by from_pretrained."""
+
+import os
+import shutil
+import sys
+
+import pytest
+
+from farsiner import Tagger
+from farsiner.data.labels import bio_from_spans
+from farsiner.data.normalize_cli import sample_text
+from farsiner.infer import onnx_backend
+from farsiner.infer.onnx_backend import OnnxRunner
+from farsiner.infer.predict import TorchRunner
+from farsiner.infer.tagger import bundled_model_path
+
+
+@pytest.fixture(scope="module")
+def model_copy(tmp_path_factory):
+    """The bundled model in a temporary folder, so the ONNX file is built beside it there, once for the module."""
+    folder = tmp_path_factory.mktemp("model") / "me5-small-peyma"
+    shutil.copytree(bundled_model_path(), folder, ignore=shutil.ignore_patterns("onnx"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FARSINER_CACHE", str(tmp_path_factory.mktemp("cache")))  # nothing lands in ~/.cache
+        yield folder
+
+
+@pytest.fixture(scope="module")
+def onnx_tagger(model_copy):
+    return Tagger.from_pretrained(model_copy, backend="onnx")
+
+
+@pytest.fixture(scope="module")
+def torch_tagger(model_copy):
+    return Tagger.from_pretrained(model_copy, backend="pytorch")
+
+
+def token_tags(sentence, entities) -> list[str]:
+    """IOB2 tags of the sentence's own tokens: a token is in an entity if their characters overlap."""
+    offsets = sentence.token_offsets
+    spans, taken = [], set()
+    for e in entities:
+        inside = [i for i, (a, b) in enumerate(offsets) if a < e.end and e.start < b]
+        if inside and not taken & set(inside):
+            taken |= set(inside)
+            spans.append((inside[0], inside[-1] + 1, e.label))
+    return bio_from_spans(len(offsets), spans)
+
+
+def peyma_f1(tagger, sentences) -> float:
+    from farsiner.data.readers.peyma import PEYMA_TYPES
+    from farsiner.train.evaluate import keep_types, score
+
+    found = tagger.tag_batch([s.text for s in sentences])
+    pred = keep_types([token_tags(s, ents) for s, ents in zip(sentences, found)], PEYMA_TYPES)
+    gold = keep_types([s.tags for s in sentences], PEYMA_TYPES)
+    return 100 * score(gold, pred)["strict"]["micro avg"]["f1"]
+
+
+def test_backends_are_recorded(onnx_tagger, torch_tagger, model_copy):
+    assert onnx_tagger.backend == "onnx" and isinstance(onnx_tagger.runner, OnnxRunner)
+    assert torch_tagger.backend == "pytorch" and isinstance(torch_tagger.runner, TorchRunner)
+    # built beside the model, since its folder is writable
+    assert onnx_tagger.runner.path.parent.parent == model_copy / "onnx"
+
+
+def test_int8_f1_within_half_a_point_of_fp32(onnx_tagger, torch_tagger, shared_data):
+    from farsiner.data.readers import read_peyma_split
+
+    sentences = read_peyma_split(shared_data / "peyma" / "split" / "test.txt")[:300]
+    fp32, int8 = peyma_f1(torch_tagger, sentences), peyma_f1(onnx_tagger, sentences)
+    assert fp32 > 75  # the comparison means something only if the model works
+    assert abs(int8 - fp32) <= 0.5, (fp32, int8)
+
+
+def test_sample_article_entities_agree(onnx_tagger, torch_tagger):
+    text = sample_text()
+    fp32 = {(e.start, e.end, e.label) for e in torch_tagger(text)}
+    int8 = {(e.start, e.end, e.label) for e in onnx_tagger(text)}
+    assert len(fp32) >= 10
+    assert len(fp32 & int8) / max(len(fp32), len(int8)) >= 0.9
+
+
+def test_runner_keeps_input_order_and_lengths(onnx_tagger, torch_tagger):
+    tok = onnx_tagger.tokenizer
+    texts = ["بانک ملی ایران ۳ میلیارد ریال وام داد.", "علی", "رضا کریمی در اصفهان گفت که شرکت فولاد مبارکه ۳۵ درصد بازار را دارد."]
+    sequences = [tok(t)["input_ids"] for t in texts]
+    labels, probs = onnx_tagger.runner(sequences, 2, tok.pad_token_id)
+    ref_labels, _ = torch_tagger.runner(sequences, 2, tok.pad_token_id)
+    assert [len(x) for x in labels] == [len(x) for x in probs] == [len(s) for s in sequences]
+    assert all(0.0 < p <= 1.0 for row in probs for p in row)
+    same = sum(a == b for row, ref in zip(labels, ref_labels) for a, b in zip(row, ref))
+    assert same >= 0.9 * sum(map(len, sequences))
+
+
+def test_cache_is_reused(onnx_tagger, model_copy, monkeypatch):
+    path = onnx_tagger.runner.path
+    mtime = path.stat().st_mtime_ns
+
+    def no_rebuild(*args, **kwargs):
+        raise AssertionError("the cached ONNX file was rebuilt")
+
+    monkeypatch.setattr(onnx_backend, "build_int8_onnx", no_rebuild)
+    again = Tagger.from_pretrained(model_copy)  # auto: ONNX on the CPU
+    assert again.backend == "onnx"
+    assert again.runner.path == path and path.stat().st_mtime_ns == mtime
+    assert os.listdir(path.parent) == [onnx_backend.ONNX_FILE]  # no temporary files left behind
+
+
+def test_cache_key_follows_the_weights(tmp_path):
+    (tmp_path / "config.json").write_text("{}")
+    (tmp_path / "model.safetensors").write_bytes(b"weights")
+    key = onnx_backend.model_key(tmp_path)
+    os.utime(tmp_path / "model.safetensors", ns=(0, 10**18))
+    assert onnx_backend.model_key(tmp_path) != key
+
+
+def test_cache_falls_back_to_farsiner_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("FARSINER_CACHE", str(tmp_path / "cache"))
+    model = tmp_path / "model"
+    model.mkdir()
+    assert onnx_backend.cache_candidates(model, model, "k") == [model / "onnx" / "k", tmp_path / "cache" / "onnx" / "k"]
+    assert onnx_backend.cache_candidates("someone/hub-model", model, "k") == [tmp_path / "cache" / "onnx" / "k"]
+
+
+def test_onnx_without_onnxruntime_says_what_to_install(model_copy, monkeypatch):
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import fails as if not installed
+    with pytest.raises(ImportError, match=r"pip install farsiner\[onnx\]"):
+        Tagger.from_pretrained(model_copy, backend="onnx")
+    assert Tagger.from_pretrained(model_copy).backend == "pytorch"
+
+
+def test_unknown_backend(model_copy):
+    with pytest.raises(ValueError, match="backend"):
+        Tagger.from_pretrained(model_copy, backend="tensorrt")
