@@ -1,8 +1,11 @@
 """The ONNX Runtime backend of the Tagger: a model folder exported once to ONNX, int8-quantised, and cached.
 
-Dynamic quantisation stores the weights as int8 and quantises activations per
-batch at run time; static quantisation (calibrated activation ranges) is known
-to wreck NER accuracy, so it is not offered.
+Dynamic quantisation stores the weights as int8 and quantises the activations
+of each run as they come; static quantisation (activation ranges calibrated in
+advance) is known to wreck NER accuracy, so it is not offered. The file lives
+beside the model (``onnx/<key>/``) where that folder is writable, else under
+``$FARSINER_CACHE`` or ``~/.cache/farsiner`` (``onnx/<key>/``); the key changes
+with config.json, the weights' size and mtime, and the recipe below.
 """
 
 from __future__ import annotations
