@@ -54,17 +54,33 @@ def save_model_folder(model, tokenizer, settings: ModelSettings, out_dir: str | 
 def load_model_folder(name_or_path: str | Path, device: str = "cpu", dtype=None):
     """Model, tokenizer and settings; safetensors only, never remote code."""
     import torch
-    from transformers import AutoModelForTokenClassification, AutoTokenizer
+    from transformers import AutoModelForTokenClassification
 
     dtype = dtype or torch.float32
     model = AutoModelForTokenClassification.from_pretrained(
         str(name_or_path), use_safetensors=True, trust_remote_code=False, dtype=dtype
     )
+    tokenizer = _load_tokenizer(name_or_path)
+    model.to(device).eval()
+    return model, tokenizer, ModelSettings.from_config(model.config, tokenizer)
+
+
+def load_model_config(name_or_path: str | Path):
+    """Config, tokenizer and settings without the weights: what a runner other than PyTorch needs."""
+    from transformers import AutoConfig
+
+    config = AutoConfig.from_pretrained(str(name_or_path), trust_remote_code=False)
+    tokenizer = _load_tokenizer(name_or_path)
+    return config, tokenizer, ModelSettings.from_config(config, tokenizer)
+
+
+def _load_tokenizer(name_or_path: str | Path):
+    from transformers import AutoTokenizer
+
     tokenizer = AutoTokenizer.from_pretrained(str(name_or_path), trust_remote_code=False)
     if not getattr(tokenizer, "is_fast", False):
         raise ValueError(f"{name_or_path}: farsiner needs a fast tokenizer (tokenizer.json)")
-    model.to(device).eval()
-    return model, tokenizer, ModelSettings.from_config(model.config, tokenizer)
+    return tokenizer
 
 
 def package_model(model_dir: str | Path, out_dir: str | Path, dtype: str = "float16") -> Path:

@@ -47,9 +47,14 @@ class Tagger:
     most context. Offsets are into the text the caller passed.
     """
 
-    def __init__(self, model, tokenizer, settings, *, runner=None, batch_size: int = 32, stride: int = 64, max_tokens: int | None = None):
+    def __init__(
+        self, model, tokenizer, settings, *, runner=None, id2label=None, batch_size: int = 32, stride: int = 64, max_tokens: int | None = None
+    ):
+        """``model``: the PyTorch model, or None where a ``runner`` (ONNX) runs and ``id2label`` is given."""
         from farsiner.infer.predict import TorchRunner
 
+        if model is None and (runner is None or id2label is None):
+            raise ValueError("without a model, give a runner and id2label")
         self.model = model
         self.tokenizer = tokenizer
         self.settings = settings
@@ -58,7 +63,7 @@ class Tagger:
         self.batch_size = batch_size
         self.max_tokens = min(max_tokens or settings.max_length, settings.max_length)
         self.stride = min(stride, self.max_tokens // 2)
-        self.id2label = {int(k): v for k, v in model.config.id2label.items()}
+        self.id2label = {int(k): v for k, v in (id2label or model.config.id2label).items()}
 
     @classmethod
     def from_pretrained(cls, name_or_path: str | Path | None = None, device: str = "cpu", backend: str = "auto", **kwargs) -> "Tagger":
@@ -72,7 +77,7 @@ class Tagger:
         """
         import torch
 
-        from farsiner.infer.model_folder import load_model_folder
+        from farsiner.infer.model_folder import load_model_config, load_model_folder
         from farsiner.infer.onnx_backend import OnnxRunner, onnx_backend_installed, require_onnx_backend
 
         if backend not in ("auto", "pytorch", "onnx"):
@@ -88,13 +93,18 @@ class Tagger:
         path = name_or_path or bundled_model_path()
         if name_or_path is None and not Path(path).is_dir():
             raise FileNotFoundError(f"the bundled model is missing from {path}")
-        dtype = torch.float32
-        if str(device).startswith("cuda") and torch.cuda.is_available() and torch.cuda.is_bf16_supported():
-            dtype = torch.bfloat16
-        model, tokenizer, settings = load_model_folder(path, device=device, dtype=dtype)
-        if backend == "onnx" and "runner" not in kwargs:
-            kwargs["runner"] = OnnxRunner.from_model_folder(path, model)
-        tagger = cls(model, tokenizer, settings, **kwargs)
+        if backend == "onnx":
+            # No PyTorch weights stay loaded (~100 MiB): the ONNX file is all that runs.
+            config, tokenizer, settings = load_model_config(path)
+            if "runner" not in kwargs:
+                kwargs["runner"] = OnnxRunner.from_model_folder(path)
+            tagger = cls(None, tokenizer, settings, id2label=config.id2label, **kwargs)
+        else:
+            dtype = torch.float32
+            if str(device).startswith("cuda") and torch.cuda.is_available() and torch.cuda.is_bf16_supported():
+                dtype = torch.bfloat16
+            model, tokenizer, settings = load_model_folder(path, device=device, dtype=dtype)
+            tagger = cls(model, tokenizer, settings, **kwargs)
         tagger.backend = backend
         return tagger
 

@@ -59,6 +59,7 @@ def peyma_f1(tagger, sentences) -> float:
 
 def test_backends_are_recorded(onnx_tagger, torch_tagger, model_copy):
     assert onnx_tagger.backend == "onnx" and isinstance(onnx_tagger.runner, OnnxRunner)
+    assert onnx_tagger.model is None  # no PyTorch weights held beside the ONNX session
     assert torch_tagger.backend == "pytorch" and isinstance(torch_tagger.runner, TorchRunner)
     # built beside the model, since its folder is writable
     assert onnx_tagger.runner.path.parent.parent == model_copy / "onnx"

@@ -77,7 +77,7 @@ def test_long_article_in_one_call(tagger, shared_data):
 def test_windows_edges_neither_lose_nor_double(tagger, shared_data):
     """Small windows with overlap give the same entities as whole-sentence windows."""
     text = (shared_data / "samples" / "qom-industrial-clusters.txt").read_text(encoding="utf-8")
-    small = Tagger(tagger.model, tagger.tokenizer, tagger.settings, runner=tagger.runner, max_tokens=48, stride=16)
+    small = Tagger(tagger.model, tagger.tokenizer, tagger.settings, runner=tagger.runner, id2label=tagger.id2label, max_tokens=48, stride=16)
     whole = [(e.start, e.end, e.label) for e in tagger(text)]
     windowed = [(e.start, e.end, e.label) for e in small(text)]
     assert len(set(windowed)) == len(windowed)  # nothing doubled
