@@ -172,7 +172,7 @@ def inference_session(path: str | Path, threads: int | None = None):
 
 
 class OnnxRunner:
-    """Same call as `TorchRunner`: label ids and max-softmax probabilities per piece, in input order.
+    """Same call as `TorchRunner`: each sequence's label log-probabilities per piece, in input order.
 
     It runs one sequence at a time, whatever ``batch_size``: dynamic quantisation
     scales activations per tensor, so the rows of a batch (and its padding) would
@@ -192,12 +192,10 @@ class OnnxRunner:
     def __call__(self, sequences: Sequence[Sequence[int]], batch_size: int, pad_id: int):
         import numpy as np
 
-        labels, probs = [], []
+        out = []
         for seq in sequences:
             ids = np.asarray([seq], dtype=np.int64)
             (logits,) = self.session.run(["logits"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})
-            logits = logits[0]
-            labels.append(logits.argmax(-1).tolist())
-            # max softmax = 1 / sum(exp(logit - max logit))
-            probs.append((1.0 / np.exp(logits - logits.max(-1, keepdims=True)).sum(-1)).tolist())
-        return labels, probs
+            shifted = logits[0] - logits[0].max(-1, keepdims=True)
+            out.append(shifted - np.log(np.exp(shifted).sum(-1, keepdims=True)))  # log-softmax
+        return out

@@ -58,7 +58,7 @@ class Tagger:
         self.model = model
         self.tokenizer = tokenizer
         self.settings = settings
-        # runner(sequences, batch_size, pad_id) -> (piece label ids, piece probabilities)
+        # runner(sequences, batch_size, pad_id) -> per sequence, its pieces' label log-probabilities
         self.runner = runner or TorchRunner(model)
         self.batch_size = batch_size
         self.max_tokens = min(max_tokens or settings.max_length, settings.max_length)
@@ -116,11 +116,11 @@ class Tagger:
         docs = [self._document(t) for t in texts]
         plans = [plan_windows(d, self.tokenizer, self.max_tokens, self.stride) for d in docs]
         sequences = [w.input_ids for plan in plans for w in plan]
-        labels, probs = self.runner(sequences, batch_size or self.batch_size, self.tokenizer.pad_token_id)
+        log_probs = self.runner(sequences, batch_size or self.batch_size, self.tokenizer.pad_token_id)
         out, k = [], 0
         for doc, plan in zip(docs, plans):
             n = len(plan)
-            tags, scores = merge_windows(doc, plan, labels[k : k + n], probs[k : k + n], self.id2label)
+            tags, scores = merge_windows(doc, plan, log_probs[k : k + n], self.id2label)
             k += n
             out.append(self._entities(doc, tags, scores))
         return out

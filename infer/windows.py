@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from farsiner.data.align import special_tokens, window_bounds
-from farsiner.data.labels import repair_bio
 from farsiner.data.normalize import Normalized
+from farsiner.infer.predict import decode_sentences
 
 
 @dataclass
@@ -67,29 +67,25 @@ def plan_windows(doc: Document, tokenizer, max_tokens: int, stride: int) -> list
     return [PlannedWindow(prefix + ids[a:b] + suffix, a, b, word_ids[a:b], starts_word[a:b], len(prefix)) for a, b in bounds]
 
 
-def merge_windows(doc: Document, plan: list[PlannedWindow], labels, probs, id2label) -> tuple[list[list[str]], list[list[float]]]:
-    """Per sentence, each word's tag and probability, read off its first sub-word.
+def merge_windows(doc: Document, plan: list[PlannedWindow], log_probs, id2label) -> tuple[list[list[str]], list[list[float]]]:
+    """Per sentence, each word's tag and probability, decoded from its first sub-word's label probabilities.
 
-    Where windows overlap, a word takes the label of the window in which its
-    first piece lies farthest from the window's edge, so an entity at one
-    window's edge is decided where it has context, once.
+    Where windows overlap, a word is read in the window in which its first
+    piece lies farthest from the window's edge, so an entity at one window's
+    edge is decided where it has context, once.
     """
     n_words = sum(len(s) for s in doc.sentences)
-    word_tag = ["O"] * n_words
-    word_prob = [1.0] * n_words
+    word_rows: list = [None] * n_words
     best_context = [-1] * n_words
-    for w, win_labels, win_probs in zip(plan, labels, probs):
+    for w, win_log_probs in zip(plan, log_probs):
         size = w.last - w.first
         for j, (word, first) in enumerate(zip(w.word_ids, w.starts_word)):
             context = min(j, size - 1 - j)
             if first and context > best_context[word]:
                 best_context[word] = context
-                word_tag[word] = id2label[win_labels[w.offset + j]]
-                word_prob[word] = win_probs[w.offset + j]
-    tags, scores, k = [], [], 0
+                word_rows[word] = win_log_probs[w.offset + j]
+    rows, k = [], 0
     for sent in doc.sentences:
-        tags.append(repair_bio(word_tag[k : k + len(sent)]))
-        scores.append(word_prob[k : k + len(sent)])
+        rows.append(word_rows[k : k + len(sent)])
         k += len(sent)
-    return tags, scores
-
+    return decode_sentences(rows, id2label)

@@ -22,8 +22,8 @@ def predict_tags(model, tokenizer, settings, sentences, batch_size: int = 32) ->
     kept = [[i for i, w in enumerate(ws) if w] for ws in words]
     inputs = [Sentence([ws[i] for i in k], ["O"] * len(k), id=s.id) for s, ws, k in zip(sentences, words, kept)]
     rows = encode(inputs, tokenizer, {v: k for k, v in id2label.items()}, settings.max_length)
-    pl, pp = predict_pieces(model, list(rows["input_ids"]), batch_size, tokenizer.pad_token_id)
-    pred, _ = word_labels(list(rows["word_ids"]), pl, pp, list(rows["sentence"]), [len(k) for k in kept], id2label)
+    log_probs = predict_pieces(model, list(rows["input_ids"]), batch_size, tokenizer.pad_token_id)
+    pred, _ = word_labels(list(rows["word_ids"]), log_probs, list(rows["sentence"]), [len(k) for k in kept], id2label)
     out = []
     for s, k, p in zip(sentences, kept, pred):
         tags = ["O"] * len(s.tokens)

@@ -254,9 +254,9 @@ def _evaluate_dev(accelerator, model, tokenizer, dev_rows, dev_sents, labels, cf
     """Micro F1 (default mode) on dev; every process computes it, the main one logs it."""
     unwrapped = accelerator.unwrap_model(model)
     with accelerator.autocast():
-        piece_labels, piece_probs = predict_pieces(unwrapped, list(dev_rows["input_ids"]), cfg.eval_batch_size, tokenizer.pad_token_id)
+        piece_log_probs = predict_pieces(unwrapped, list(dev_rows["input_ids"]), cfg.eval_batch_size, tokenizer.pad_token_id)
     id2label = dict(enumerate(labels))
-    pred, _ = word_labels(list(dev_rows["word_ids"]), piece_labels, piece_probs, list(dev_rows["sentence"]), [len(s.tokens) for s in dev_sents], id2label)
+    pred, _ = word_labels(list(dev_rows["word_ids"]), piece_log_probs, list(dev_rows["sentence"]), [len(s.tokens) for s in dev_sents], id2label)
     result = score([s.tags for s in dev_sents], pred)
     f1 = result["default"]["micro avg"]["f1"]
     if accelerator.is_main_process:
@@ -315,8 +315,8 @@ def _finish(out: Path, config, state, features, splits, tokenizer, labels, setti
     for split in ("dev", "test"):
         if split in features:
             rows = features[split]
-            pl, pp = predict_pieces(model, list(rows["input_ids"]), cfg.eval_batch_size, tokenizer.pad_token_id)
-            pred, _ = word_labels(list(rows["word_ids"]), pl, pp, list(rows["sentence"]), [len(s.tokens) for s in splits[split]], dict(enumerate(labels)))
+            log_probs = predict_pieces(model, list(rows["input_ids"]), cfg.eval_batch_size, tokenizer.pad_token_id)
+            pred, _ = word_labels(list(rows["word_ids"]), log_probs, list(rows["sentence"]), [len(s.tokens) for s in splits[split]], dict(enumerate(labels)))
             gold = [s.tags for s in splits[split]]
             # a type the split's gold lacks (QTY in PEYMA's test) is left out of its score
             pred = keep_types(pred, gold_types(gold))
