@@ -132,3 +132,19 @@ def test_evaluate_equals_direct_seqeval(tiny_run, shared_data, tmp_path, capsys)
     written = json.loads((tmp_path / "ev" / "test.json").read_text())
     assert written["strict"]["micro avg"]["f1"] == pytest.approx(ours["strict"]["micro avg"]["f1"])
     assert (tmp_path / "ev" / "test-errors.jsonl").exists() and "micro avg" in capsys.readouterr().out
+
+
+def test_training_goes_on_from_a_trained_model(tiny_run, tmp_path):
+    """A trained folder as the base keeps its head: the first loss is already small."""
+    base = [f"model.name_or_path={tiny_run / 'model'}", "model.random_init=false", "model.config_overrides={}", "train.epochs=1"]
+    out = tmp_path / "more"
+    train(tiny_config(out, *base))
+    losses = [r["loss"] for r in metrics(out) if "loss" in r]
+    first_fresh = [r["loss"] for r in metrics(tiny_run) if "loss" in r][0]
+    assert losses[0] < first_fresh / 10
+
+
+def test_going_on_with_other_labels_is_an_error(tiny_run, tmp_path):
+    base = [f"model.name_or_path={tiny_run / 'model'}", "model.random_init=false", "model.config_overrides={}"]
+    with pytest.raises(ValueError, match="set data.types to exactly"):
+        train(tiny_config(tmp_path / "other", *base, "data.types=[ORG,PER,LOC,DAT,TIM,MON,PCT,QTY]"))

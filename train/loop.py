@@ -195,8 +195,23 @@ def _load_model(config: RunConfig, labels: list[str]):
         extra.setdefault("pad_token_id", tokenizer.pad_token_id)
         model = AutoModelForTokenClassification.from_config(AutoConfig.for_model(**extra, **heads))
     else:
+        _check_trained_labels(name, labels)
         model = AutoModelForTokenClassification.from_pretrained(name, dtype=torch.float32, use_safetensors=True, **heads, **extra)
     return tokenizer, model
+
+
+def _check_trained_labels(name: str, labels: list[str]) -> None:
+    """Going on training a tagger (the bundled model, say) keeps its head only if the labels are the same, in the same order.
+
+    A head of the same size with the labels in another order would load without a
+    word and mean the wrong types.
+    """
+    from transformers import AutoConfig
+
+    trained = list(AutoConfig.from_pretrained(name).id2label.values())
+    if any(lab[:2] in ("B-", "I-") for lab in trained) and trained != labels:
+        types = [lab[2:] for lab in trained if lab.startswith("B-")]
+        raise ValueError(f"{name} was trained to tag {types}: set data.types to exactly that list, in that order, to go on training it")
 
 
 def _model_limit(model_config) -> int:
