@@ -57,15 +57,16 @@ def model_key(model_dir: str | Path) -> str:
 
 
 def local_model_dir(name_or_path: str | Path) -> Path:
-    """The folder holding config.json: the path itself, or a hub id's snapshot that transformers downloaded."""
+    """The folder holding the model: the path itself, or a hub id's downloaded snapshot.
+
+    For a hub id the weights are fetched (or found in the hub cache) here: the
+    cache key hashes them, and the export reads them.
+    """
     if Path(name_or_path).is_dir():
         return Path(name_or_path)
-    from huggingface_hub import try_to_load_from_cache
+    from huggingface_hub import hf_hub_download
 
-    config = try_to_load_from_cache(str(name_or_path), "config.json")
-    if not isinstance(config, str):
-        raise FileNotFoundError(f"{name_or_path}: no local model folder or cached download")
-    return Path(config).parent
+    return Path(hf_hub_download(str(name_or_path), "model.safetensors")).parent
 
 
 def _writable(folder: Path) -> bool:

@@ -24,3 +24,17 @@ def parsbert_tokenizer(shared_data):
     from transformers import AutoTokenizer
 
     return AutoTokenizer.from_pretrained(shared_data / "tokenizers" / "parsbert-v1")
+
+
+def save_tiny_tagger(folder: Path, tokenizer) -> Path:
+    """A randomly initialised one-layer BERT tagger over ``tokenizer``, saved as a farsiner model folder: fast to run and export."""
+    from transformers import BertConfig, BertForTokenClassification
+
+    from farsiner.data.labels import bio_labels
+    from farsiner.infer.model_folder import ModelSettings, save_model_folder
+
+    labels = bio_labels()
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32,
+                        max_position_embeddings=128, num_labels=len(labels), id2label=dict(enumerate(labels)),
+                        label2id={lab: i for i, lab in enumerate(labels)})
+    return save_model_folder(BertForTokenClassification(config), tokenizer, ModelSettings("remove", "persian", 128), folder)

@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import save_tiny_tagger
 
 from farsiner import Tagger
 from farsiner.data.labels import bio_from_spans
@@ -136,3 +137,30 @@ def test_onnx_without_onnxruntime_says_what_to_install(model_copy, monkeypatch):
 def test_unknown_backend(model_copy):
     with pytest.raises(ValueError, match="backend"):
         Tagger.from_pretrained(model_copy, backend="tensorrt")
+
+
+HUB_SCRIPT = """
+import json, sys
+from farsiner import Tagger
+tagger = Tagger.from_pretrained("someone/persian-tagger", backend="onnx")
+ents = tagger("بانک ملی ایران ۳ میلیارد ریال وام داد.")
+print(json.dumps({"backend": tagger.backend, "path": str(tagger.runner.path), "mtime": tagger.runner.path.stat().st_mtime_ns, "n": len(ents)}))
+"""
+
+
+def test_a_hub_model_is_exported_into_the_user_cache(tmp_path, parsbert_tokenizer):
+    """A hub id, offline from the hub's own cache layout: the export lands in FARSINER_CACHE, never in the hub cache."""
+    import json
+    import subprocess
+
+    revision = "0123456789abcdef0123456789abcdef01234567"
+    repo = tmp_path / "hub" / "models--someone--persian-tagger"
+    save_tiny_tagger(repo / "snapshots" / revision, parsbert_tokenizer)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(revision)
+    env = {**os.environ, "HF_HUB_CACHE": str(tmp_path / "hub"), "HF_HUB_OFFLINE": "1", "FARSINER_CACHE": str(tmp_path / "cache")}
+    runs = [json.loads(subprocess.run([sys.executable, "-c", HUB_SCRIPT], env=env, capture_output=True, text=True, check=True).stdout.splitlines()[-1])
+            for _ in range(2)]
+    assert runs[0]["backend"] == "onnx" and runs[0] == runs[1]  # the second process reuses the first one's file
+    assert runs[0]["path"].startswith(str(tmp_path / "cache" / "onnx"))
+    assert not list((tmp_path / "hub").rglob("*.onnx"))

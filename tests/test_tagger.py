@@ -4,6 +4,7 @@ import dataclasses
 import json
 
 import pytest
+from conftest import save_tiny_tagger
 
 from farsiner import Entity, Tagger
 from farsiner.data.labels import ENTITY_TYPES
@@ -16,20 +17,9 @@ def tagger():
 
 
 @pytest.fixture(scope="module")
-def tiny_tagger(tmp_path_factory, shared_data):
+def tiny_tagger(tmp_path_factory, parsbert_tokenizer):
     """A randomly initialised small model with ParsBERT's real tokenizer: fast, for huge inputs."""
-    from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
-
-    from farsiner.data.labels import bio_labels
-    from farsiner.infer.model_folder import ModelSettings, save_model_folder
-
-    labels = bio_labels()
-    tok = AutoTokenizer.from_pretrained(shared_data / "tokenizers" / "parsbert-v1")
-    config = BertConfig(vocab_size=len(tok), hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32,
-                        max_position_embeddings=128, num_labels=len(labels), id2label=dict(enumerate(labels)),
-                        label2id={lab: i for i, lab in enumerate(labels)})
-    folder = tmp_path_factory.mktemp("tiny-model")
-    save_model_folder(BertForTokenClassification(config), tok, ModelSettings("remove", "persian", 128), folder)
+    folder = save_tiny_tagger(tmp_path_factory.mktemp("tiny-model"), parsbert_tokenizer)
     return Tagger.from_pretrained(folder, backend="pytorch", batch_size=64)
 
 
