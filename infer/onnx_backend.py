@@ -112,6 +112,30 @@ def onnx_model_path(name_or_path: str | Path, model=None, cache_dir: str | Path 
     return target / ONNX_FILE
 
 
+def export_fp32_onnx(model, path: str | Path) -> Path:
+    """``model`` (fp32, on the CPU) as an ONNX graph with dynamic batch and sequence axes."""
+    import torch
+
+    # Two rows of different lengths so that batch and sequence stay dynamic.
+    ids = torch.tensor([[0, 5, 6, 7, 2, 1], [0, 5, 6, 7, 8, 2]])
+    mask = torch.tensor([[1, 1, 1, 1, 1, 0], [1, 1, 1, 1, 1, 1]])
+    axes = {0: "batch", 1: "sequence"}
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")  # tracer warnings about python control flow on shapes
+        # The TorchScript exporter: no onnxscript needed, and it exports BERT reliably.
+        torch.onnx.export(
+            model,
+            (ids, mask),
+            str(path),
+            dynamo=False,
+            input_names=["input_ids", "attention_mask"],
+            output_names=["logits"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "logits": axes},
+            opset_version=17,
+        )
+    return Path(path)
+
+
 def build_int8_onnx(model, out_path: str | Path) -> Path:
     """Export ``model`` (fp32, on the CPU) to ONNX and quantise its weights to int8, atomically.
 
@@ -120,31 +144,13 @@ def build_int8_onnx(model, out_path: str | Path) -> Path:
     """
     require_onnx_backend()
     import onnx
-    import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".onnx-build.", dir=out_path.parent))
     try:
-        fp32_path = tmp / "model.onnx"
-        # Two rows of different lengths so that batch and sequence stay dynamic.
-        ids = torch.tensor([[0, 5, 6, 7, 2, 1], [0, 5, 6, 7, 8, 2]])
-        mask = torch.tensor([[1, 1, 1, 1, 1, 0], [1, 1, 1, 1, 1, 1]])
-        axes = {0: "batch", 1: "sequence"}
-        with warnings.catch_warnings(), torch.inference_mode():
-            warnings.simplefilter("ignore")  # tracer warnings about python control flow on shapes
-            # The TorchScript exporter: no onnxscript needed, and it exports BERT reliably.
-            torch.onnx.export(
-                model,
-                (ids, mask),
-                str(fp32_path),
-                dynamo=False,
-                input_names=["input_ids", "attention_mask"],
-                output_names=["logits"],
-                dynamic_axes={"input_ids": axes, "attention_mask": axes, "logits": axes},
-                opset_version=17,
-            )
+        fp32_path = export_fp32_onnx(model, tmp / "model.onnx")
         int8_path = tmp / ONNX_FILE
         # The down-projections read GELU outputs with a long tail, which per-tensor
         # activation quantisation rounds badly; in fp32 they cost ~2% of the speed
