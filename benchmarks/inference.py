@@ -78,25 +78,11 @@ def join_articles(texts: list[str], words: int = 800) -> list[str]:
     return articles
 
 
-def token_tags(sentence, spans) -> list[str]:
-    """IOB2 tags of the sentence's own tokens from ``(start, end, label)`` character spans."""
-    from farsiner.data.labels import bio_from_spans
-
-    offsets = sentence.token_offsets
-    token_spans, taken = [], set()
-    for start, end, label in spans:
-        inside = [i for i, (a, b) in enumerate(offsets) if a < end and start < b]
-        if inside and not taken & set(inside):
-            taken |= set(inside)
-            token_spans.append((inside[0], inside[-1] + 1, label))
-    return bio_from_spans(len(offsets), token_spans)
-
-
 def peyma_f1(sentences, spans_per_sentence) -> float:
     from farsiner.data.readers.peyma import PEYMA_TYPES
-    from farsiner.train.evaluate import keep_types, score
+    from farsiner.train.evaluate import keep_types, score, tags_from_char_spans
 
-    pred = keep_types([token_tags(s, spans) for s, spans in zip(sentences, spans_per_sentence)], PEYMA_TYPES)
+    pred = keep_types([tags_from_char_spans(s.token_offsets, spans) for s, spans in zip(sentences, spans_per_sentence)], PEYMA_TYPES)
     gold = keep_types([s.tags for s in sentences], PEYMA_TYPES)
     return 100 * score(gold, pred)["strict"]["micro avg"]["f1"]
 

@@ -1,4 +1,4 @@
-"""Decoding word tags from label probabilities: the most probable valid IOB2 path."""
+"""Decoding word tags from label probabilities (the most probable valid IOB2 path), and character spans onto tokens."""
 
 import numpy as np
 
@@ -54,3 +54,13 @@ def test_word_labels_reads_first_pieces_and_fills_wordless_words_with_o():
     tags, probs = word_labels([[-1, 0, 0, 1, -1]], [pieces], [0], [3], ID2LABEL)
     assert tags == [["B-PER", "I-PER", "O"]]
     assert probs[0][2] == 1.0
+
+
+def test_character_spans_onto_tokens():
+    from farsiner.train.evaluate import tags_from_char_spans
+
+    # tokens "بانک" "ملی" "ایران" "گفت" at these offsets
+    offsets = [(0, 4), (5, 8), (9, 14), (15, 18)]
+    spans = [(0, 14, "ORG"), (6, 8, "LOC"), (16, 17, "PER")]  # the LOC shares a token with the ORG: dropped
+    assert tags_from_char_spans(offsets, spans) == ["B-ORG", "I-ORG", "I-ORG", "B-PER"]
+    assert tags_from_char_spans(offsets, []) == ["O"] * 4

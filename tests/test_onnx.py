@@ -9,7 +9,6 @@ import pytest
 from conftest import save_tiny_tagger
 
 from farsiner import Tagger
-from farsiner.data.labels import bio_from_spans
 from farsiner.data.normalize_cli import sample_text
 from farsiner.infer import onnx_backend
 from farsiner.infer.onnx_backend import OnnxRunner
@@ -37,24 +36,13 @@ def torch_tagger(model_copy):
     return Tagger.from_pretrained(model_copy, backend="pytorch")
 
 
-def token_tags(sentence, entities) -> list[str]:
-    """IOB2 tags of the sentence's own tokens: a token is in an entity if their characters overlap."""
-    offsets = sentence.token_offsets
-    spans, taken = [], set()
-    for e in entities:
-        inside = [i for i, (a, b) in enumerate(offsets) if a < e.end and e.start < b]
-        if inside and not taken & set(inside):
-            taken |= set(inside)
-            spans.append((inside[0], inside[-1] + 1, e.label))
-    return bio_from_spans(len(offsets), spans)
-
-
 def peyma_f1(tagger, sentences) -> float:
     from farsiner.data.readers.peyma import PEYMA_TYPES
-    from farsiner.train.evaluate import keep_types, score
+    from farsiner.train.evaluate import keep_types, score, tags_from_char_spans
 
     found = tagger.tag_batch([s.text for s in sentences])
-    pred = keep_types([token_tags(s, ents) for s, ents in zip(sentences, found)], PEYMA_TYPES)
+    spans = [[(e.start, e.end, e.label) for e in ents] for ents in found]
+    pred = keep_types([tags_from_char_spans(s.token_offsets, sp) for s, sp in zip(sentences, spans)], PEYMA_TYPES)
     gold = keep_types([s.tags for s in sentences], PEYMA_TYPES)
     return 100 * score(gold, pred)["strict"]["micro avg"]["f1"]
 

@@ -10,7 +10,7 @@ from seqeval.metrics import classification_report
 from seqeval.scheme import IOB2
 
 from farsiner.data.atomic import atomic_write
-from farsiner.data.labels import repair_bio, spans_from_bio
+from farsiner.data.labels import bio_from_spans, repair_bio, spans_from_bio
 
 
 def score(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict:
@@ -32,6 +32,21 @@ def score(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict:
             for name, v in report.items()
         }
     return result
+
+
+def tags_from_char_spans(token_offsets: Sequence[tuple[int, int]], spans) -> list[str]:
+    """IOB2 tags of pre-tokenised text from ``(start, end, label)`` character spans (a Tagger's entities, say).
+
+    A token is inside a span if their characters overlap; a span that would
+    share a token with one placed before it is dropped.
+    """
+    token_spans, taken = [], set()
+    for start, end, label in spans:
+        inside = [i for i, (a, b) in enumerate(token_offsets) if a < end and start < b]
+        if inside and not taken & set(inside):
+            taken |= set(inside)
+            token_spans.append((inside[0], inside[-1] + 1, label))
+    return bio_from_spans(len(token_offsets), token_spans)
 
 
 def keep_types(tags: Sequence[Sequence[str]], types: Sequence[str] | None) -> list[list[str]]:
