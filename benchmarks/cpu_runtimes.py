@@ -1,6 +1,6 @@
 """Why the ONNX int8 backend is what it is: other CPU runtimes on the same model and windows.
 
-The bundled model alone (no normalising, no decoding) on the windows the Tagger makes of
+The bundled model alone (no normalising, no decoding), run by the Tagger's runners, on the windows the Tagger makes of
 the shared sample article, one at a time, one thread, arms alternating in one process,
 medians of ``--runs`` after a warm-up:
 
@@ -29,7 +29,6 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -71,29 +70,6 @@ def onnx_arms(model, folder: Path) -> dict[str, Path]:
     return arms
 
 
-def onnx_runner(path: Path):
-    from farsiner.infer.onnx_backend import inference_session
-
-    session = inference_session(path, threads=1)
-
-    def run(sequences):
-        for seq in sequences:
-            ids = np.asarray([seq], dtype=np.int64)
-            session.run(["logits"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})
-
-    return run
-
-
-def torch_runner(model):
-    @torch.inference_mode()
-    def run(sequences):
-        for seq in sequences:
-            ids = torch.tensor([seq])
-            model(input_ids=ids, attention_mask=torch.ones_like(ids))
-
-    return run
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -101,6 +77,8 @@ def main() -> None:
     torch.set_num_threads(1)
 
     from farsiner.infer.model_folder import load_model_folder
+    from farsiner.infer.onnx_backend import OnnxRunner
+    from farsiner.infer.predict import TorchRunner
     from farsiner.infer.tagger import Tagger, bundled_model_path
     from farsiner.infer.windows import plan_windows
 
@@ -110,19 +88,20 @@ def main() -> None:
     windows = [w.input_ids for w in plan_windows(tagger._document(text), tokenizer, tagger.max_tokens, tagger.stride)]
 
     with tempfile.TemporaryDirectory() as tmp:
-        runners = {name: onnx_runner(path) for name, path in onnx_arms(model, Path(tmp)).items()}
-        runners["PyTorch fp32"] = torch_runner(model)
+        # The Tagger's own runners, one window at a time (batch 1: no padding).
+        runners = {name: OnnxRunner(path, threads=1) for name, path in onnx_arms(model, Path(tmp)).items()}
+        runners["PyTorch fp32"] = TorchRunner(model)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch.ao's deprecation notice
             quantized = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-        runners["PyTorch dynamic int8"] = torch_runner(quantized)
+        runners["PyTorch dynamic int8"] = TorchRunner(quantized)
         times: dict[str, list[float]] = {name: [] for name in runners}
         for run in runners.values():
-            run(windows)  # warm-up
+            run(windows, 1, tokenizer.pad_token_id)  # warm-up
         for r in range(args.runs):
             for name, run in runners.items():
                 start = time.perf_counter()
-                run(windows)
+                run(windows, 1, tokenizer.pad_token_id)
                 times[name].append(time.perf_counter() - start)
             print(f"run {r + 1}/{args.runs} done")
 

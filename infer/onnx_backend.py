@@ -86,14 +86,11 @@ def cache_candidates(name_or_path: str | Path, model_dir: Path, key: str) -> lis
     return [model_dir / "onnx" / key, user_cache]
 
 
-def onnx_model_path(name_or_path: str | Path, model=None, cache_dir: str | Path | None = None) -> Path:
-    """The int8 ONNX file of a model folder, built on first use and reused after.
+def onnx_model_path(name_or_path: str | Path, cache_dir: str | Path | None = None) -> Path:
+    """The int8 ONNX file of a model folder, built on first use (from its PyTorch weights) and reused after.
 
-    ``model`` is the folder's loaded PyTorch model (it is loaded here if not
-    given); ``cache_dir`` overrides where the file is looked for and built.
+    ``cache_dir`` overrides where the file is looked for and built.
     """
-    import torch
-
     model_dir = local_model_dir(name_or_path)
     key = model_key(model_dir)
     folders = [Path(cache_dir) / key] if cache_dir else cache_candidates(name_or_path, model_dir, key)
@@ -103,11 +100,9 @@ def onnx_model_path(name_or_path: str | Path, model=None, cache_dir: str | Path 
     target = next((f for f in folders if _writable(f)), None)
     if target is None:
         raise PermissionError(f"no writable folder for the ONNX model among {[str(f) for f in folders]}")
-    weight = next(model.parameters()) if model is not None else None
-    if weight is None or weight.device.type != "cpu" or weight.dtype != torch.float32:
-        from farsiner.infer.model_folder import load_model_folder
+    from farsiner.infer.model_folder import load_model_folder
 
-        model, _, _ = load_model_folder(model_dir)
+    model, _, _ = load_model_folder(model_dir)  # fp32 on the CPU, loaded only to export
     build_int8_onnx(model, target / ONNX_FILE)
     return target / ONNX_FILE
 
@@ -193,8 +188,8 @@ class OnnxRunner:
         self.session = inference_session(path, threads)
 
     @classmethod
-    def from_model_folder(cls, name_or_path: str | Path, model=None, cache_dir: str | Path | None = None, threads: int | None = None) -> "OnnxRunner":
-        return cls(onnx_model_path(name_or_path, model, cache_dir), threads)
+    def from_model_folder(cls, name_or_path: str | Path, cache_dir: str | Path | None = None, threads: int | None = None) -> "OnnxRunner":
+        return cls(onnx_model_path(name_or_path, cache_dir), threads)
 
     def __call__(self, sequences: Sequence[Sequence[int]], batch_size: int, pad_id: int):
         import numpy as np
