@@ -10,6 +10,8 @@ from farsiner.data.normalize import Normalized, normalize
 from farsiner.data.readers import (
     read_arman,
     read_conll,
+    read_eghtesadonline,
+    read_eghtesadonline_gold,
     read_jsonl_spans,
     read_peyma_nsurl,
     read_peyma_split,
@@ -40,6 +42,8 @@ __all__ = [
     "normalize",
     "read_arman",
     "read_conll",
+    "read_eghtesadonline",
+    "read_eghtesadonline_gold",
     "read_jsonl_spans",
     "read_peyma_nsurl",
     "read_peyma_split",

@@ -40,6 +40,9 @@ def add_silver_qty(sentences: Iterable[Sentence]) -> list[Sentence]:
     out = []
     for s in sentences:
         tags = list(s.tags)
+        if s.meta.get("gold_qty"):  # hand-annotated QTY: nothing to add
+            out.append(Sentence(list(s.tokens), tags, s.id, copy.deepcopy(s.meta)))
+            continue
         for start, end, label in find_quantities(s.tokens):
             if label == "QTY" and _free(s, start, end):
                 tags[start:end] = ["B-QTY"] + ["I-QTY"] * (end - start - 1)

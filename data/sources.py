@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from farsiner.data.corpus import Sentence
 from farsiner.data.labels import repair_bio, split_tag
 from farsiner.data.normalize import normalize
-from farsiner.data.readers import read_arman, read_conll, read_jsonl_spans, read_peyma_nsurl, read_peyma_split
+from farsiner.data.readers import (
+    read_arman,
+    read_conll,
+    read_eghtesadonline_gold,
+    read_jsonl_spans,
+    read_peyma_nsurl,
+    read_peyma_split,
+)
 
 
 def read_source(source) -> list[Sentence]:
@@ -26,6 +33,8 @@ def read_source(source) -> list[Sentence]:
         sents = read_conll(source.path)
     elif fmt == "jsonl":
         sents = read_jsonl_spans(source.path)
+    elif fmt == "eghtesadonline":
+        sents = read_eghtesadonline_gold(source.path, source.texts)
     else:
         raise ValueError(f"unknown corpus format {fmt!r}")
     return sents[: source.limit] if source.limit is not None else sents

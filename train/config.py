@@ -49,7 +49,7 @@ class ModelConfig:
 
 @dataclass
 class SourceConfig:
-    format: Literal["peyma-split", "peyma-nsurl", "arman", "conll", "jsonl"] = field(
+    format: Literal["peyma-split", "peyma-nsurl", "arman", "conll", "jsonl", "eghtesadonline"] = field(
         metadata={"help": "the corpus format; one reader each"}
     )
     path: str = field(metadata={"help": "file or folder; relative to the working directory; $VARS expand"})
@@ -66,6 +66,10 @@ class SourceConfig:
         metadata={"help": "drop sentences whose normalised text is in these splits (e.g. [dev, test])"},
     )
     limit: int | None = field(default=None, metadata={"help": "read at most this many sentences"})
+    texts: str | None = field(
+        default=None,
+        metadata={"help": "eghtesadonline: the folder of the CSVs the annotations point into (default ../shared/data/eghtesadonline)"},
+    )
 
 
 @dataclass
@@ -282,6 +286,11 @@ def _check_config(config: RunConfig, path: Path, lines: dict[str, int]) -> None:
         if not resolved.exists():
             raise ConfigError(f"{_where(path, lines, f'data.sources.{i}.path')}: no such file or folder: {resolved}")
         source.path = str(resolved)
+        if source.texts is not None:
+            texts = resolve_path(source.texts, base)
+            if not texts.is_dir():
+                raise ConfigError(f"{_where(path, lines, f'data.sources.{i}.texts')}: no such folder: {texts}")
+            source.texts = str(texts)
         for target in source.label_map.values():
             if target != "O" and target not in config.data.types:
                 raise ConfigError(

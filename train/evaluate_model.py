@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from farsiner.data.annotations import add_span_annotations, peyma_test_qty_path, read_span_annotations
-from farsiner.data.readers import read_conll, read_jsonl_spans, read_peyma_split
+from farsiner.data.readers import read_conll, read_eghtesadonline_gold, read_jsonl_spans, read_peyma_split
 from farsiner.infer.model_folder import load_model_folder
 from farsiner.infer.predict import predict_pieces, word_labels
 from farsiner.train.evaluate import errors, keep_types, score, write_report
 from farsiner.data.corpus import Sentence
 from farsiner.train.features import encode, normalize_words
 
-READERS = {"peyma-split": read_peyma_split, "conll": read_conll, "jsonl": read_jsonl_spans}
+READERS = {"peyma-split": read_peyma_split, "conll": read_conll, "jsonl": read_jsonl_spans, "eghtesadonline": read_eghtesadonline_gold}
 
 
 def predict_tags(model, tokenizer, settings, sentences, batch_size: int = 32) -> list[list[str]]:

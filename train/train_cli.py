@@ -16,7 +16,8 @@ def register(subparsers) -> None:
     e = subparsers.add_parser("evaluate", help="seqeval scores of a model on an annotated corpus")
     e.add_argument("--model", required=True, help="model folder or hub id")
     e.add_argument("--data", required=True, help="annotated corpus file")
-    e.add_argument("--format", default="peyma-split", choices=["peyma-split", "conll", "jsonl"], help="corpus format (default: peyma-split)")
+    e.add_argument("--format", default="peyma-split", choices=["peyma-split", "conll", "jsonl", "eghtesadonline"],
+                   help="corpus format (default: peyma-split; eghtesadonline: our annotation files, joined with the CSVs in ../shared/data/eghtesadonline or $FARSINER_SHARED_DATA)")
     e.add_argument("--qty-gold", help="span annotations to add to the gold (e.g. the shipped PEYMA test QTY set: 'peyma-test')")
     e.add_argument("--types", help="score only these types, comma-separated (others become O in gold and predictions)")
     e.add_argument("--out", help="folder for the JSON scores, the table and the errors file")
