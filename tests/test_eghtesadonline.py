@@ -111,3 +111,81 @@ def test_span_rules():
         assert any(why in p for p in span_problems(text, [span])), (span, why)
     assert any("overlaps" in p for p in span_problems(text, [(3, 21, "ORG"), (16, 21, "LOC")]))
     assert span_problems("رشد ۵۰٪ بود", [(4, 7, "PCT")]) == []
+
+
+def _gold(split):
+    return [json.loads(line) for line in (GOLD / f"{split}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_gold_files_counts_splits_and_ids():
+    splits = {s: _gold(s) for s in ("train", "dev", "test")}
+    ids = [r["id"] for rows in splits.values() for r in rows]
+    assert len(ids) == len(set(ids)) >= 2000
+    assert len(splits["test"]) >= 400 and len(splits["dev"]) >= 300
+    rows_of = {s: {":".join(r["id"].split(":")[:2]) for r in rows} for s, rows in splits.items()}
+    assert not (rows_of["train"] & rows_of["dev"]) and not (rows_of["train"] & rows_of["test"]) and not (rows_of["dev"] & rows_of["test"])
+    sections = Counter(r["id"].split(":")[0] for r in ids_rows(splits))
+    assert set(sections) == {"currency", "energy", "industry", "domestic"} and min(sections.values()) >= 450
+    fields = Counter(r["id"].split(":")[2] for r in ids_rows(splits))
+    assert 0.18 < fields["title"] / (fields["summary"] or 1) < 0.32  # headlines for about a quarter of the rows
+    labels = Counter(e["label"] for r in ids_rows(splits) for e in r["entities"])
+    assert set(labels) == set(ENTITY_TYPES) and sum(labels.values()) > 4500
+
+
+def ids_rows(splits):
+    return [r for rows in splits.values() for r in rows]
+
+
+def test_gold_splits_are_by_time(news):
+    dates = {r.id: r.date for r in news}
+    for split in ("train", "dev", "test"):
+        for r in _gold(split):
+            date = dates[":".join(r["id"].split(":")[:2])]
+            assert (date >= "1403/05/01") == (split == "test"), (r["id"], date, split)
+
+
+def test_gold_hashes_offsets_and_rules(news, texts):
+    by_id = {r.id: r for r in news}
+    for split in ("train", "dev", "test"):
+        for r in _gold(split):
+            section, row, field = r["id"].split(":")
+            text = by_id[f"{section}:{row}"].text(field)
+            assert hashlib.sha1(text.encode("utf-8")).hexdigest() == r["sha1"], r["id"]
+            spans = [(e["start"], e["end"], e["label"]) for e in r["entities"]]
+            assert spans == sorted(spans)
+            assert span_problems(text, spans) == [], r["id"]
+        sents = read_eghtesadonline_gold(GOLD / f"{split}.jsonl", texts)
+        assert sum(len(s.spans) for s in sents) == sum(len(r["entities"]) for r in _gold(split))
+
+
+def test_no_corpus_text_in_the_repository(news):
+    """Our annotations ship as ids, hashes and offsets: no 40-character run of any record is in a tracked file."""
+    size = 40
+    windows = set()
+    for r in news:
+        for text in (r.title, r.summary):
+            words = [i for i, ch in enumerate(text) if i == 0 or text[i - 1] == " "]
+            windows.update(hash(text[i : i + size]) for i in words if i + size <= len(text))
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    leaks = []
+    for name in files:
+        path = REPO / name
+        if not path.is_file() or path.stat().st_size > 5_000_000:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        starts = [i for i, ch in enumerate(text) if i == 0 or not text[i - 1].isalnum()]
+        if any(hash(text[i : i + size]) in windows for i in starts if i + size <= len(text)):
+            leaks.append(name)
+    assert leaks == []
+
+
+def test_second_annotation_agrees_with_the_gold():
+    gold = {r["id"]: {(e["start"], e["end"], e["label"]) for e in r["entities"]} for s in ("train", "dev", "test") for r in _gold(s)}
+    second = [json.loads(line) for line in (GOLD / "second-annotation.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(second) == 200 and all(r["id"] in gold for r in second)
+    both = sum(len(gold[r["id"]] & {(e["start"], e["end"], e["label"]) for e in r["entities"]}) for r in second)
+    total = sum(len(gold[r["id"]]) + len(r["entities"]) for r in second)
+    assert 2 * both / total >= 0.95

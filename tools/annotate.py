@@ -157,8 +157,10 @@ def find_offsets(text: str, listed) -> tuple[list[tuple[int, int, str]], list[st
         found, i = None, text.find(sub, pos)
         while i != -1:
             j = i + len(sub)
+            # a ZWNJ written at a word's very end («معدن‌ ») is outside the word
+            after = j + 1 if j < len(text) and text[j] == "\u200c" else j
             whole = (i == 0 or not (_is_word(text[i - 1]) and _is_word(sub[0]))) and (
-                j == len(text) or not (_is_word(text[j]) and _is_word(sub[-1]))
+                after == len(text) or not (_is_word(text[after]) and _is_word(sub[-1]))
             )
             if whole:
                 if skip == 0:
