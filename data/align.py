@@ -67,7 +67,7 @@ def window_bounds(word_ids: Sequence[int | None], budget: int, stride: int = 0) 
         nxt = end
         if stride:
             k = bisect.bisect_left(starts, max(end - stride, start + 1))
-            if starts[k] < end:
+            if k < len(starts) and starts[k] < end:  # none there: the window ended inside a long last word
                 nxt = starts[k]
         start = nxt
     return bounds

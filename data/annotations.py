@@ -8,6 +8,7 @@ from pathlib import Path
 
 from farsiner.data.corpus import CorpusFormatError, Sentence
 from farsiner.data.labels import split_tag
+from farsiner.data.readers.lines import split_lines
 
 
 def peyma_test_qty_path() -> Path:
@@ -19,7 +20,7 @@ def read_span_annotations(path: str | Path) -> dict[str, list[tuple[int, int, st
     """``{sentence id: [(start, end, label), ...]}`` from ``{"id", "spans"}`` lines."""
     path = Path(path)
     out = {}
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, line in enumerate(split_lines(path.read_text(encoding="utf-8")), 1):
         if not line.strip():
             continue
         try:

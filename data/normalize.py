@@ -99,7 +99,8 @@ def normalize(text: str, *, zwnj: ZwnjMode = "keep", digits: DigitMode = "latin"
       e5), or Persian with % as ٪ (``"persian"``: ParsBERT), or are kept;
     - ZWNJ is kept, removed (ParsBERT v1/v2) or made a space (XLM-R, e5);
     - odd spaces become a plain space and runs of spaces collapse to one;
-      ``\\r\\n`` and ``\\r`` become ``\\n``; other control characters are removed.
+      ``\\r\\n`` and ``\\r`` become ``\\n``; other control characters are removed;
+      a lone surrogate becomes U+FFFD (one character for one, so offsets hold).
     """
     if zwnj not in ("keep", "remove", "space"):
         raise ValueError(f"zwnj must be 'keep', 'remove' or 'space', not {zwnj!r}")
@@ -150,6 +151,8 @@ def _fold(ch: str, text: str, i: int, n: int, table: dict[str, str]) -> str:
     cat = unicodedata.category(ch)
     if cat == "Cc" or cat == "Cf":
         return ""
+    if cat == "Cs":
+        return "\ufffd"  # a lone surrogate (surrogateescape, bad JSON): tokenizers refuse it
     if _is_presentation_form(ch):
         folded = unicodedata.normalize("NFKC", ch)
         return "".join(table.get(c, c) for c in folded if not _is_diacritic(c))

@@ -15,12 +15,22 @@ def sample_text() -> str:
 
 
 def read_input(path: str | None, sample: bool) -> str:
+    """The text of a file or of standard input; text that is not UTF-8 is an error naming the line."""
     if sample:
         return sample_text()
     if path is None or path == "-":
-        return sys.stdin.read()
-    with open(path, encoding="utf-8") as f:
-        return f.read()
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # a text stream without bytes underneath (tests, embedding)
+            return sys.stdin.read()
+        data, name = stream.read(), "standard input"
+    else:
+        with open(path, "rb") as f:
+            data, name = f.read(), path
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise ValueError(f"{name}:{line}: not UTF-8 text ({err.reason} at byte {err.start})") from None
 
 
 def register(subparsers) -> None:

@@ -78,14 +78,17 @@ def load_splits(sources, types: Sequence[str], silver_qty: bool = False) -> dict
     splits: dict[str, list[Sentence]] = {"train": [], "dev": [], "test": []}
     pending = []
     for source in sources:
-        sents = map_types(read_source(source), source.label_map, types, f"{source.format} {source.path}")
+        where = f"{source.format} {source.path}"
+        sents = map_types(read_source(source), source.label_map, types, where)
+        for s in sents:
+            s.meta["source"] = where  # for per-source dev scores
         pending.append((source, sents))
     # dev and test first, so that train sources can be deduplicated against them
     for source, sents in sorted(pending, key=lambda p: p[0].split == "train"):
         if source.dedupe_against:
             seen = {dedupe_key(s) for split in source.dedupe_against for s in splits[split]}
             sents = [s for s in sents if dedupe_key(s) not in seen]
-        splits[source.split] += sents
+        splits[source.split] += sents * getattr(source, "repeat", 1)
     if silver_qty and "QTY" in types:
         from farsiner.data.silver import add_silver_qty
 

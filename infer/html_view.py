@@ -28,6 +28,7 @@ article {{ white-space: pre-wrap; font-size: 1.1em; }}
 mark {{ border-radius: 4px; padding: 0.1em 0.25em; unicode-bidi: isolate; }}
 mark .tag {{ font-size: 0.6em; font-weight: bold; margin: 0 0.3em; color: #444; font-family: sans-serif; unicode-bidi: isolate; direction: ltr; }}
 .legend mark {{ margin-inline-end: 0.5em; }}
+.bidi {{ color: #999; font-size: 0.7em; }}
 hr {{ margin: 2em 0; border: none; border-top: 1px solid #ccc; }}
 {styles}
 </style>
@@ -48,18 +49,32 @@ def render_html(texts: Sequence[str], entities: Sequence[Sequence], title: str =
     return _PAGE.format(title=html.escape(title), styles=styles, legend=legend, articles=articles)
 
 
+# Embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI) and the marks:
+# raw in the page, one of them could reverse everything after it. Shown as a visible
+# mark instead; the text of the JSON outputs is never changed.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+def _escape(text: str) -> str:
+    out = html.escape(text)
+    for ch in BIDI_CONTROLS:
+        if ch in out:
+            out = out.replace(ch, f'<span class="bidi" title="U+{ord(ch):04X}">&#x25CC;</span>')
+    return out
+
+
 def _article(text: str, entities) -> str:
     parts, pos = [], 0
     for e in sorted(entities, key=lambda e: e.start):
         if e.start < pos:
             continue
-        parts.append(html.escape(text[pos : e.start]))
+        parts.append(_escape(text[pos : e.start]))
         tip = e.label + (" " + json.dumps(e.value, ensure_ascii=False) if e.value else "") + f" ({e.score:.2f})"
         label = html.escape(e.label) if e.label in COLOURS else "ENT"
         parts.append(
-            f'<mark class="{label}" title="{html.escape(tip, quote=True)}">{html.escape(text[e.start:e.end])}'
+            f'<mark class="{label}" title="{html.escape(tip, quote=True)}">{_escape(text[e.start:e.end])}'
             f'<span class="tag">{label}</span></mark>'
         )
         pos = e.end
-    parts.append(html.escape(text[pos:]))
+    parts.append(_escape(text[pos:]))
     return "".join(parts)

@@ -51,15 +51,52 @@ def save_model_folder(model, tokenizer, settings: ModelSettings, out_dir: str | 
     return out_dir
 
 
+def check_model_source(name_or_path: str | Path) -> None:
+    """Refuse, before loading anything, what cannot be a safetensors model folder."""
+    path = Path(name_or_path)
+    if path.exists():
+        if not path.is_dir():
+            raise ValueError(f"{path}: a model is a folder (config.json, *.safetensors, the tokenizer), not a file")
+        if not (path / "config.json").is_file():
+            raise ValueError(f"{path}: not a model folder (no config.json)")
+        if not any(path.glob("*.safetensors")):
+            raise ValueError(f"{path}: no safetensors weights (farsiner loads safetensors only, never pickles)")
+
+
+def check_labels(config, where) -> None:
+    """The head's labels must be IOB2 (``O``, ``B-X``, ``I-X``): the span decoder reads nothing else."""
+    from farsiner.data.labels import split_tag
+
+    for label in config.id2label.values():
+        try:
+            split_tag(label)
+        except ValueError:
+            raise ValueError(f"{where}: its labels must be IOB2 (O, B-X, I-X), not {label!r}") from None
+
+
+def _from_hub_or_folder(load, name_or_path):
+    """``load()``, with one clear line where a name is neither a folder here nor a model the hub gives."""
+    try:
+        return load()
+    except (OSError, ValueError) as err:
+        if Path(name_or_path).exists():
+            raise ValueError(f"{name_or_path}: {str(err).splitlines()[0]}") from None
+        raise ValueError(
+            f"model {str(name_or_path)!r}: no such folder here, and the Hugging Face hub could not be reached or has no such id"
+        ) from None
+
+
 def load_model_folder(name_or_path: str | Path, device: str = "cpu", dtype=None):
     """Model, tokenizer and settings; safetensors only, never remote code."""
     import torch
     from transformers import AutoModelForTokenClassification
 
+    check_model_source(name_or_path)
     dtype = dtype or torch.float32
-    model = AutoModelForTokenClassification.from_pretrained(
+    model = _from_hub_or_folder(lambda: AutoModelForTokenClassification.from_pretrained(
         str(name_or_path), use_safetensors=True, trust_remote_code=False, dtype=dtype
-    )
+    ), name_or_path)
+    check_labels(model.config, name_or_path)
     tokenizer = _load_tokenizer(name_or_path)
     model.to(device).eval()
     return model, tokenizer, ModelSettings.from_config(model.config, tokenizer)
@@ -69,7 +106,9 @@ def load_model_config(name_or_path: str | Path):
     """Config, tokenizer and settings without the weights: what a runner other than PyTorch needs."""
     from transformers import AutoConfig
 
-    config = AutoConfig.from_pretrained(str(name_or_path), trust_remote_code=False)
+    check_model_source(name_or_path)
+    config = _from_hub_or_folder(lambda: AutoConfig.from_pretrained(str(name_or_path), trust_remote_code=False), name_or_path)
+    check_labels(config, name_or_path)
     tokenizer = _load_tokenizer(name_or_path)
     return config, tokenizer, ModelSettings.from_config(config, tokenizer)
 
@@ -77,7 +116,7 @@ def load_model_config(name_or_path: str | Path):
 def _load_tokenizer(name_or_path: str | Path):
     from transformers import AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(str(name_or_path), trust_remote_code=False)
+    tokenizer = _from_hub_or_folder(lambda: AutoTokenizer.from_pretrained(str(name_or_path), trust_remote_code=False), name_or_path)
     if not getattr(tokenizer, "is_fast", False):
         raise ValueError(f"{name_or_path}: farsiner needs a fast tokenizer (tokenizer.json)")
     return tokenizer

@@ -189,7 +189,14 @@ class OnnxRunner:
 
     @classmethod
     def from_model_folder(cls, name_or_path: str | Path, cache_dir: str | Path | None = None, threads: int | None = None) -> "OnnxRunner":
-        return cls(onnx_model_path(name_or_path, cache_dir), threads)
+        path = onnx_model_path(name_or_path, cache_dir)
+        try:
+            return cls(path, threads)
+        except Exception as err:  # noqa: BLE001 - ORT raises its own types (InvalidProtobuf, Fail, ...)
+            # A truncated or corrupt cached file (a full disk, a copy cut short): build it again, once.
+            warnings.warn(f"the cached ONNX model {path} could not be loaded ({type(err).__name__}); rebuilding it")
+            path.unlink(missing_ok=True)
+            return cls(onnx_model_path(name_or_path, cache_dir), threads)
 
     def __call__(self, sequences: Sequence[Sequence[int]], batch_size: int, pad_id: int):
         import numpy as np

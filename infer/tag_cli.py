@@ -25,14 +25,28 @@ def register(subparsers) -> None:
     p.add_argument("--text-field", default="text", help="the field holding the text in --input (default: text)")
     p.add_argument("--model", help="model folder or hub id (default: the bundled model)")
     p.add_argument("--device", default="cpu", help="cpu (default), cuda, cuda:1, ...")
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--workers", type=int, default=1, help="CPU worker processes for a corpus")
+    p.add_argument("--batch-size", type=positive_int, default=32)
+    p.add_argument("--workers", type=positive_int, default=1, help="CPU worker processes for a corpus")
     p.add_argument("--strict", action="store_true", help="fail on an unreadable input line instead of skipping it")
     p.set_defaults(func=run)
 
 
+def positive_int(value: str) -> int:
+    import argparse
+
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {value!r}")
+    return n
+
+
 def run(args) -> int:
     fmt = args.format or ("jsonl" if args.input else "table")
+    check_device(args.device)
+    check_output(args.output, [args.input, args.file])
     if args.input:
         if args.file or args.sample:
             raise ValueError("give either --input or a text file, not both")
@@ -49,27 +63,82 @@ def run(args) -> int:
     results = tag_texts(texts, args)
     if results is None:  # a non-main process of accelerate launch: its share is written
         return 0
-    write_output(docs, texts, results, fmt, args.output)
+    schema = None
+    if args.input and Path(args.input).suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        schema = pq.read_schema(args.input)
+    write_output(docs, texts, results, fmt, args.output, schema)
     return 0
 
 
+def check_device(device: str) -> None:
+    """A device this machine has, or one line saying what it has."""
+    import torch
+
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, ValueError):
+        raise ValueError(f"--device {device!r} is not a device name; this machine has: {available_devices()}") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"--device {device}: CUDA is not available here; this machine has: {available_devices()}")
+    if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise ValueError(f"--device {device}: there are {torch.cuda.device_count()} CUDA devices; this machine has: {available_devices()}")
+    if dev.type not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"--device {device}: farsiner runs on cpu or cuda; this machine has: {available_devices()}")
+
+
+def available_devices() -> str:
+    import torch
+
+    names = ["cpu"] + [f"cuda:{i}" for i in range(torch.cuda.device_count() if torch.cuda.is_available() else 0)]
+    return ", ".join(names)
+
+
+def check_output(output: str | None, inputs) -> None:
+    """Before any work: the output's folder exists and is writable, and the output is not an input."""
+    if not output:
+        return
+    out = Path(output)
+    for given in inputs:
+        if given and given != "-" and Path(given).exists() and out.exists() and out.resolve() == Path(given).resolve():
+            raise ValueError(f"--output {output} is the input file: write the results somewhere else")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise ValueError(f"--output {output}: the folder {folder} does not exist")
+    if out.is_dir():
+        raise ValueError(f"--output {output} is a folder; give a file name")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValueError(f"--output {output}: the folder {folder} is not writable")
+
+
 def read_documents(path: str, text_field: str, strict: bool) -> list[dict]:
-    """Documents with a string ``text_field``; a bad line is reported and skipped (or fatal with ``strict``)."""
+    """Documents with a string ``text_field``; a bad line is reported and skipped (or fatal with ``strict``).
+
+    JSONL is read line by line as UTF-8 (a BOM allowed): a line that is not
+    UTF-8 or not JSON is reported with its number. NaN and Infinity, which are
+    not JSON, are read as null.
+    """
     path_ = Path(path)
     if path_.suffix == ".parquet":
         import pyarrow.parquet as pq
 
-        rows = pq.read_table(path_).to_pylist()
-        numbered = list(enumerate(rows, 1))
+        table = pq.read_table(path_)
+        numbered = list(enumerate(table.to_pylist(), 1))
         where = "row"
     else:
         numbered = []
-        with open(path_, encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
+        with open(path_, "rb") as f:
+            for lineno, raw in enumerate(f, 1):
+                try:
+                    line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+                except UnicodeDecodeError as err:
+                    _bad(path, lineno, f"not UTF-8 ({err.reason} at byte {err.start})", strict)
+                    continue
                 if not line.strip():
                     continue
                 try:
-                    numbered.append((lineno, json.loads(line)))
+                    numbered.append((lineno, json.loads(line, parse_constant=lambda _: None)))
                 except json.JSONDecodeError as err:
                     _bad(path, lineno, f"not JSON ({err.msg})", strict)
         where = "line"
@@ -120,10 +189,26 @@ def _load_tagger(model, device):
 _worker_tagger = None
 
 
+def _die_with_parent() -> None:
+    """A worker whose parent is killed ends at once, quietly (no BrokenPipeError tracebacks on the way down)."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent was already gone
+        os._exit(0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
+
+
 def _worker_init(model, threads):
     import torch
 
     global _worker_tagger
+    _die_with_parent()
     torch.set_num_threads(threads)
     _worker_tagger = _load_tagger(model, "cpu")
 
@@ -169,7 +254,7 @@ def _tag_distributed(texts, args):
         results += zip(idx, tagger.tag_batch([texts[i] for i in idx], args.batch_size))
     with atomic_write(part) as f:
         for i, ents in results:
-            f.write(json.dumps([i, [e.to_dict() for e in ents]], ensure_ascii=False) + "\n")
+            f.write(json_line([i, [e.to_dict() for e in ents]]))
     state.wait_for_everyone()
     if not state.is_main_process:
         return None
@@ -186,34 +271,95 @@ def _tag_distributed(texts, args):
     return merged
 
 
-def write_output(docs, texts, results, fmt: str, output: str | None) -> None:
+def _json_default(value):
+    """What JSON has no type for, as Parquet gives it: bytes as UTF-8 text (else base64), dates as ISO 8601."""
+    import base64
+    import datetime
+    import decimal
+
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return base64.b64encode(value).decode("ascii")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    raise TypeError(f"cannot write a {type(value).__name__} as JSON")
+
+
+def json_line(obj) -> str:
+    """One line of standard JSON: no NaN; a lone surrogate in a string is written escaped."""
+    import math
+
+    def clean(v):
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        return v
+
+    line = json.dumps(clean(obj), ensure_ascii=False, default=_json_default, allow_nan=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(clean(obj), ensure_ascii=True, default=_json_default, allow_nan=False)
+    return line + "\n"
+
+
+def _utf8(content: str) -> bytes:
+    try:
+        return content.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates from the input: shown escaped
+        return content.encode("utf-8", "backslashreplace")
+
+
+def write_output(docs, texts, results, fmt: str, output: str | None, schema=None) -> None:
     if output and output.endswith(".parquet"):
-        _write_parquet(docs, results, output)
+        _write_parquet(docs, results, output, schema)
         return
     if fmt == "html":
         from farsiner.infer.html_view import render_html
 
         content = render_html(texts, results)
     elif fmt == "jsonl":
-        content = "".join(json.dumps({**d, "entities": [e.to_dict() for e in r]}, ensure_ascii=False) + "\n" for d, r in zip(docs, results))
+        content = "".join(json_line({**d, "entities": [e.to_dict() for e in r]}) for d, r in zip(docs, results))
     elif fmt == "conll":
         content = "".join(_conll(t, r) for t, r in zip(texts, results))
     else:
         content = "".join(_table(r) for r in results)
     if output:
-        with atomic_write(output) as f:
-            f.write(content)
+        with atomic_write(output, "wb") as f:
+            f.write(_utf8(content))
     else:
-        sys.stdout.write(content)
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(_utf8(content).decode("utf-8"))
+            return
+        sys.stdout.flush()
+        buffer.write(_utf8(content))
+        buffer.flush()
 
 
-def _write_parquet(docs, results, output: str) -> None:
+def _write_parquet(docs, results, output: str, schema=None) -> None:
+    """The input's columns (its schema, also when no row is left) plus ``entities`` as JSON text."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rows = [{**d, "entities": json.dumps([e.to_dict() for e in r], ensure_ascii=False)} for d, r in zip(docs, results)]
+    rows = [{**d, "entities": json_line([e.to_dict() for e in r]).rstrip("\n")} for d, r in zip(docs, results)]
+    if schema is not None:
+        schema = schema.remove_metadata()
+        if "entities" in schema.names:
+            schema = schema.remove(schema.get_field_index("entities"))
+        schema = schema.append(pa.field("entities", pa.string()))
+    table = pa.Table.from_pylist(rows, schema=schema)
     with atomic_write(output, "wb") as f:
-        pq.write_table(pa.Table.from_pylist(rows), f)
+        pq.write_table(table, f)
 
 
 def _table(entities) -> str:

@@ -113,6 +113,10 @@ class Tagger:
 
     def tag_batch(self, texts: Sequence[str], batch_size: int | None = None) -> list[list[Entity]]:
         """Entities of each text; the windows of all texts share length-sorted batches."""
+        if isinstance(texts, str):
+            raise TypeError("tag_batch takes a list of texts, not one str: call the tagger on a single text")
+        if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+            raise ValueError(f"batch_size must be a positive integer, not {batch_size!r}")
         docs = [self._document(t) for t in texts]
         plans = [plan_windows(d, self.tokenizer, self.max_tokens, self.stride) for d in docs]
         sequences = [w.input_ids for plan in plans for w in plan]

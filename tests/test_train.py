@@ -79,10 +79,28 @@ def test_resume_gives_the_same_metrics(tiny_run, tmp_path):
                 assert rb[key] == pytest.approx(ra[key], rel=1e-5, abs=1e-7), (ra, rb)
 
 
-def test_resume_without_checkpoint_is_an_error(tmp_path, shared_data):
+def test_resume_without_checkpoint_starts_over_and_cleans_stale_saves(tmp_path, shared_data, capsys):
     os.chdir(REPO)
-    with pytest.raises(ValueError, match="no checkpoint"):
-        train(tiny_config(tmp_path), resume=True)
+    # what a run killed in its final save and before its first checkpoint leaves
+    (tmp_path / ".model.abc123.tmp").mkdir()
+    (tmp_path / "checkpoints" / "step-0000010.tmp").mkdir(parents=True)
+    (tmp_path / "checkpoints" / "step-0000010.tmp" / "model.safetensors").write_bytes(b"half")
+    train(tiny_config(tmp_path, "train.max_steps=4", "train.eval_every=4", "train.save_every=100"), resume=True)
+    assert "has no checkpoint yet: starting from the beginning" in capsys.readouterr().err
+    assert not list(tmp_path.glob(".model.*.tmp")) and not list((tmp_path / "checkpoints").glob("*.tmp"))
+    assert (tmp_path / "model" / "config.json").is_file()
+    assert [r["step"] for r in metrics(tmp_path) if "loss" in r] == [4]
+
+
+def test_empty_training_file_is_a_clear_error(tmp_path, shared_data, capsys):
+    from farsiner.cli import main
+
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    code = main(["train", "--config", str(TINY), f"train.output_dir={tmp_path / 'run'}",
+                 f"data.sources.0.path={empty}", "data.sources.0.format=peyma-split"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"no training sentences in {empty}" in err and "Traceback" not in err
 
 
 @pytest.mark.slow

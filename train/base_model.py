@@ -446,6 +446,7 @@ def read_prune_corpus(path: str | Path) -> list[str]:
     """
     from farsiner.data.normalize import normalize
     from farsiner.data.readers import read_peyma_nsurl, read_peyma_split
+    from farsiner.data.readers.lines import split_lines
 
     path = Path(path)
     if not path.is_file():
@@ -453,7 +454,7 @@ def read_prune_corpus(path: str | Path) -> list[str]:
     if path.suffix == ".zip":
         texts = [sentence.text for sentence in read_peyma_nsurl(path)]
     else:
-        lines = [line for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+        lines = [line for line in split_lines(path.read_text(encoding="utf-8-sig")) if line.strip()]
         if lines and _PEYMA_SPLIT_LINE.search(lines[0]):
             texts = [sentence.text for sentence in read_peyma_split(path)]
         else:

@@ -8,6 +8,7 @@ that names the file and the line, before anything starts.
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -21,6 +22,10 @@ from farsiner.data.labels import ENTITY_TYPES
 
 class ConfigError(ValueError):
     """A bad config value, with where it was found."""
+
+
+# what the hub takes as a model id: "name" or "owner/name"
+HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?")
 
 
 @dataclass
@@ -66,6 +71,7 @@ class SourceConfig:
         metadata={"help": "drop sentences whose normalised text is in these splits (e.g. [dev, test])"},
     )
     limit: int | None = field(default=None, metadata={"help": "read at most this many sentences"})
+    repeat: int = field(default=1, metadata={"help": "train sources: read this many times an epoch (a small in-domain corpus beside a big one)"})
     texts: str | None = field(
         default=None,
         metadata={"help": "eghtesadonline: the folder of the CSVs the annotations point into (default ../shared/data/eghtesadonline)"},
@@ -77,6 +83,10 @@ class DataConfig:
     sources: list[SourceConfig] = field(metadata={"help": "corpora, each feeding train, dev or test"})
     types: list[str] = field(default_factory=lambda: list(ENTITY_TYPES), metadata={"help": "entity types"})
     silver_qty: bool = field(default=False, metadata={"help": "add silver QTY spans to training sentences"})
+    dev_weighting: Literal["pooled", "mean"] = field(
+        default="pooled",
+        metadata={"help": "choosing on dev: F1 over all dev sentences (pooled), or the mean of each dev source's F1"},
+    )
 
 
 @dataclass
@@ -137,11 +147,15 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> RunConfig:
     except yaml.YAMLError as err:
         raise ConfigError(f"{path}: {err}") from None
     raw = _plain(node)
-    lines = _line_numbers(node)
+    lines = _line_numbers(node, path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}:1: a config is a mapping with model, data and train sections")
     for item in overrides:
-        _apply_override(raw, item)
+        key = _apply_override(raw, item)
+        # an error in an overridden value names the override, not the file's line
+        for k in [k for k in lines if k == key or k.startswith(key + ".")]:
+            del lines[k]
+        lines[key] = f"override {item!r}"
     config = _build(RunConfig, {**raw, "source_file": str(path)}, "", path, lines)
     _check_config(config, path, lines)
     return config
@@ -151,22 +165,24 @@ def _plain(node):
     return yaml.safe_load(yaml.serialize(node)) if node is not None else None
 
 
-def _line_numbers(node, prefix: str = "") -> dict[str, int]:
-    """Map ``section.key`` (and ``data.sources.0.path``) to its 1-based line."""
+def _line_numbers(node, path: Path, prefix: str = "") -> dict[str, int]:
+    """Map ``section.key`` (and ``data.sources.0.path``) to its 1-based line; a key given twice is an error."""
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             name = f"{prefix}{key.value}"
+            if name in lines:
+                raise ConfigError(f"{path}:{key.start_mark.line + 1}: {name!r} is given twice (first at line {lines[name]})")
             lines[name] = key.start_mark.line + 1
-            lines.update(_line_numbers(value, name + "."))
+            lines.update(_line_numbers(value, path, name + "."))
     elif isinstance(node, yaml.SequenceNode):
         for i, value in enumerate(node.value):
             lines[f"{prefix}{i}"] = value.start_mark.line + 1
-            lines.update(_line_numbers(value, f"{prefix}{i}."))
+            lines.update(_line_numbers(value, path, f"{prefix}{i}."))
     return lines
 
 
-def _apply_override(raw: dict, item: str) -> None:
+def _apply_override(raw: dict, item: str) -> str:
     key, sep, value = item.partition("=")
     if not sep or not key:
         raise ConfigError(f"override {item!r}: expected section.key=value")
@@ -180,17 +196,23 @@ def _apply_override(raw: dict, item: str) -> None:
         else:
             raise ConfigError(f"override {item!r}: {part!r} is not a section")
     last = parts[-1]
-    parsed = yaml.safe_load(value) if value != "" else ""
+    try:
+        parsed = yaml.safe_load(value) if value != "" else ""
+    except yaml.YAMLError as err:
+        raise ConfigError(f"override {item!r}: not a YAML value ({str(err).splitlines()[0]})") from None
     if isinstance(target, list) and last.isdigit():
         target[int(last)] = parsed
     else:
         target[last] = parsed
+    return key
 
 
-def _where(path: Path, lines: dict[str, int], key: str) -> str:
+def _where(path: Path, lines: dict[str, int | str], key: str) -> str:
     parts = key.split(".")
     while parts:
         line = lines.get(".".join(parts))
+        if isinstance(line, str):  # an override from the command line
+            return line
         if line:
             return f"{path}:{line}"
         parts.pop()
@@ -286,6 +308,8 @@ def _check_config(config: RunConfig, path: Path, lines: dict[str, int]) -> None:
         if not resolved.exists():
             raise ConfigError(f"{_where(path, lines, f'data.sources.{i}.path')}: no such file or folder: {resolved}")
         source.path = str(resolved)
+        if source.repeat < 1 or (source.repeat > 1 and source.split != "train"):
+            raise ConfigError(f"{_where(path, lines, f'data.sources.{i}.repeat')}: repeat is a positive count, for train sources only")
         if source.texts is not None:
             texts = resolve_path(source.texts, base)
             if not texts.is_dir():
@@ -306,10 +330,34 @@ def _check_config(config: RunConfig, path: Path, lines: dict[str, int]) -> None:
         value = getattr(config.model, name)
         if value and resolve_path(value, base).exists():
             setattr(config.model, name, str(resolve_path(value, base)))
+        elif value and not (config.model.random_init and name == "name_or_path") and not HUB_ID.fullmatch(value):
+            raise ConfigError(f"{_where(path, lines, f'model.{name}')}: no such folder: {resolve_path(value, base)} (and not a hub id)")
     if config.model.random_init and "model_type" not in config.model.config_overrides:
         raise ConfigError(f"{_where(path, lines, 'model.config_overrides')}: random_init needs config_overrides.model_type")
-    if config.train.batch_size < 1 or config.train.gradient_accumulation_steps < 1:
-        raise ConfigError(f"{_where(path, lines, 'train.batch_size')}: batch sizes must be positive")
+    t = config.train
+    rules = [
+        ("epochs", t.epochs > 0, "must be positive"),
+        ("max_steps", t.max_steps is None or t.max_steps >= 1, "must be at least 1"),
+        ("max_minutes", t.max_minutes is None or t.max_minutes > 0, "must be positive"),
+        ("batch_size", t.batch_size >= 1, "must be at least 1"),
+        ("eval_batch_size", t.eval_batch_size >= 1, "must be at least 1"),
+        ("gradient_accumulation_steps", t.gradient_accumulation_steps >= 1, "must be at least 1"),
+        ("learning_rate", t.learning_rate > 0, "must be positive"),
+        ("head_learning_rate", t.head_learning_rate is None or t.head_learning_rate > 0, "must be positive"),
+        ("weight_decay", t.weight_decay >= 0, "must not be negative"),
+        ("warmup_ratio", 0 <= t.warmup_ratio <= 1, "must be in 0..1"),
+        ("max_grad_norm", t.max_grad_norm > 0, "must be positive"),
+        ("dropout", t.dropout is None or 0 <= t.dropout < 1, "must be in 0..1"),
+        ("eval_every", t.eval_every is None or t.eval_every >= 1, "must be at least 1"),
+        ("save_every", t.save_every is None or t.save_every >= 1, "must be at least 1"),
+        ("keep_checkpoints", t.keep_checkpoints >= 1, "must be at least 1"),
+        ("early_stopping_patience", t.early_stopping_patience >= 0, "must not be negative"),
+        ("log_every", t.log_every >= 1, "must be at least 1"),
+        ("num_threads", t.num_threads is None or t.num_threads >= 1, "must be at least 1"),
+    ]
+    for name, ok, why in rules:
+        if not ok:
+            raise ConfigError(f"{_where(path, lines, f'train.{name}')}: train.{name} {why}, not {getattr(t, name)!r}")
 
 
 def resolve_path(value: str, base: Path) -> Path:

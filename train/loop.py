@@ -9,6 +9,7 @@ under `accelerate launch`.
 from __future__ import annotations
 
 import contextlib
+import sys
 import json
 import math
 import shutil
@@ -43,8 +44,15 @@ def train(config: RunConfig, resume: bool = False, stop_after_step: int | None =
     accelerator = Accelerator(mixed_precision=cfg.mixed_precision, cpu=not torch.cuda.is_available())
     main = accelerator.is_main_process
     out = Path(cfg.output_dir)
+    if resume and not _checkpoints(out):
+        if main:
+            print(f"farsiner train: {out} has no checkpoint yet: starting from the beginning", file=sys.stderr)
+        resume = False
     if main:
         out.mkdir(parents=True, exist_ok=True)
+        # what a killed save left behind: half-written model folders and checkpoints
+        for stale in [*out.glob(".model.*.tmp"), *out.glob(".best.*.tmp"), *out.glob(".*.old"), *(out / "checkpoints").glob("*.tmp")]:
+            shutil.rmtree(stale, ignore_errors=True)
         if not resume:
             for stale in ("metrics.jsonl", "checkpoints", "best"):
                 shutil.rmtree(out / stale, ignore_errors=True) if (out / stale).is_dir() else (out / stale).unlink(missing_ok=True)
@@ -56,6 +64,9 @@ def train(config: RunConfig, resume: bool = False, stop_after_step: int | None =
     labels = bio_labels(config.data.types)
     label2id = {lab: i for i, lab in enumerate(labels)}
     splits = load_splits(config.data.sources, config.data.types, config.data.silver_qty)
+    if not splits["train"]:
+        files = ", ".join(s.path for s in config.data.sources if s.split == "train")
+        raise ValueError(f"no training sentences in {files}")
     splits = {k: [normalize_sentence(s, config.model.zwnj, config.model.digits) for s in v] for k, v in splits.items()}
 
     # model and tokenizer
@@ -134,7 +145,7 @@ def train(config: RunConfig, resume: bool = False, stop_after_step: int | None =
                 running, running_n = 0.0, 0
             if "dev" in features and (step % eval_every == 0 or step == total_steps):
                 eval_start = time.perf_counter()
-                f1 = _evaluate_dev(accelerator, model, tokenizer, features["dev"], splits["dev"], labels, cfg, out, step, writer)
+                f1 = _evaluate_dev(accelerator, model, tokenizer, features["dev"], splits["dev"], labels, cfg, out, step, writer, config.data.dev_weighting)
                 if f1 > state["best_f1"]:
                     state.update(best_f1=f1, best_step=step, bad_evals=0)
                     if main:
@@ -265,8 +276,8 @@ def _epoch_batches(lengths, batch_size: int, seed: int, group_by_length: bool, w
     return batches
 
 
-def _evaluate_dev(accelerator, model, tokenizer, dev_rows, dev_sents, labels, cfg, out: Path, step: int, writer) -> float:
-    """Micro F1 (default mode) on dev; every process computes it, the main one logs it."""
+def _evaluate_dev(accelerator, model, tokenizer, dev_rows, dev_sents, labels, cfg, out: Path, step: int, writer, dev_weighting: str = "pooled") -> float:
+    """Micro F1 (default mode) on dev, pooled or the mean over dev sources; every process computes it, the main one logs it."""
     unwrapped = accelerator.unwrap_model(model)
     with accelerator.autocast():
         piece_log_probs = predict_pieces(unwrapped, list(dev_rows["input_ids"]), cfg.eval_batch_size, tokenizer.pad_token_id)
@@ -274,8 +285,19 @@ def _evaluate_dev(accelerator, model, tokenizer, dev_rows, dev_sents, labels, cf
     pred, _ = word_labels(list(dev_rows["word_ids"]), piece_log_probs, list(dev_rows["sentence"]), [len(s.tokens) for s in dev_sents], id2label)
     result = score([s.tags for s in dev_sents], pred)
     f1 = result["default"]["micro avg"]["f1"]
+    row = {"step": step, "dev_f1": f1, "dev_f1_strict": result["strict"]["micro avg"]["f1"]}
+    sources = sorted({s.meta.get("source", "") for s in dev_sents})
+    if len(sources) > 1:
+        per_source = {}
+        for name in sources:
+            idx = [i for i, s in enumerate(dev_sents) if s.meta.get("source", "") == name]
+            per_source[name] = score([dev_sents[i].tags for i in idx], [pred[i] for i in idx])["default"]["micro avg"]["f1"]
+        row["dev_f1_per_source"] = per_source
+        if dev_weighting == "mean":
+            f1 = row["dev_f1"] = sum(per_source.values()) / len(per_source)
+            row["dev_f1_pooled"] = result["default"]["micro avg"]["f1"]
     if accelerator.is_main_process:
-        _log(out, {"step": step, "dev_f1": f1, "dev_f1_strict": result["strict"]["micro avg"]["f1"]}, writer, True)
+        _log(out, row, writer, True)
     return f1
 
 
@@ -302,8 +324,13 @@ def _save_checkpoint(accelerator, scheduler, out: Path, state: dict, keep: int) 
     accelerator.wait_for_everyone()
 
 
+def _checkpoints(out: Path) -> list[Path]:
+    """The complete checkpoints, oldest first."""
+    return sorted(p for p in (out / "checkpoints").glob("step-*") if not p.name.endswith(".tmp") and (p / "trainer_state.json").is_file())
+
+
 def _load_checkpoint(accelerator, scheduler, out: Path, state: dict) -> dict:
-    done = sorted(p for p in (out / "checkpoints").glob("step-*") if not p.name.endswith(".tmp"))
+    done = _checkpoints(out)
     if not done:
         raise ValueError(f"{out}: no checkpoint to resume from")
     folder = done[-1]

@@ -8,7 +8,7 @@ from typing import Literal
 
 from farsiner.data.corpus import CorpusFormatError, Sentence
 from farsiner.data.labels import split_tag
-from farsiner.data.readers.lines import open_text, read_token_lines
+from farsiner.data.readers.lines import open_text, read_token_lines, split_lines
 
 ARMAN_TO_OURS = {"pers": "PER", "org": "ORG", "loc": "LOC"}
 ARMAN_EXTRA = {"fac": "FAC", "pro": "PRO", "event": "EVENT"}
@@ -39,7 +39,7 @@ def read_arman(
             member = next((n for n in archive.namelist() if n.split("/")[-1] == name), None)
             if member is None:
                 raise CorpusFormatError(path, None, f"no {name} in the archive")
-            lines = archive.read(member).decode("utf-8-sig").splitlines()
+            lines = split_lines(archive.read(member).decode("utf-8-sig"))
         source = f"{path}/{member}"
     else:
         file = path / name if path.is_dir() else path

@@ -43,11 +43,23 @@ def read_token_lines(
         yield Sentence(tokens, repair_bio(tags), id=f"{id_prefix}{index}")
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines split at ``\n`` (a ``\r`` before it dropped) and nowhere else.
+
+    ``str.splitlines`` also splits at U+2028, U+0085 and other marks that can
+    sit inside a token; a corpus line ends only at a line feed.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 def open_text(path: str | Path) -> list[str]:
     """The lines of a UTF-8 file, with a clear error for anything else."""
     path = Path(path)
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
-            return f.read().splitlines()
+            return split_lines(f.read())
     except UnicodeDecodeError as err:
         raise CorpusFormatError(path, None, f"not UTF-8 text ({err.reason} at byte {err.start})") from None

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from farsiner.data.corpus import CorpusFormatError, Sentence
-from farsiner.data.readers.lines import open_text, read_token_lines
+from farsiner.data.readers.lines import open_text, read_token_lines, split_lines
 
 PEYMA_TYPES = ("PER", "LOC", "ORG", "DAT", "TIM", "MON", "PCT")
 
@@ -69,7 +69,7 @@ def read_peyma_nsurl(path: str | Path, parts: Iterable[str] = ("300K", "600K")) 
             names = sorted(n for n in archive.namelist() if not n.endswith("/") and n.split("/")[0] in parts)
             for name in names:
                 try:
-                    lines = archive.read(name).decode("utf-8-sig").splitlines()
+                    lines = split_lines(archive.read(name).decode("utf-8-sig"))
                 except UnicodeDecodeError as err:
                     raise CorpusFormatError(f"{path}/{name}", None, f"not UTF-8 text ({err.reason})") from None
                 sentences += read_token_lines(lines, f"{path}/{name}", _parse_nsurl_line, f"{name}:")
