@@ -14,6 +14,12 @@ from farsiner.infer.windows import Document, merge_windows, plan_windows
 
 BUNDLED_MODEL = "me5-small-peyma"
 
+# Texts are tagged in pieces of about this many characters, cut where a line ends (else
+# where a sentence ends): memory stays flat whatever the input's size, and since no
+# sentence crosses a line break the entities are the same as in one piece.
+CHUNK_CHARS = 50_000
+_SENTENCE_ENDS = (". ", "؟ ", "! ", "؛ ", "? ")
+
 
 @dataclass
 class Entity:
@@ -117,6 +123,25 @@ class Tagger:
             raise TypeError("tag_batch takes a list of texts, not one str: call the tagger on a single text")
         if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
             raise ValueError(f"batch_size must be a positive integer, not {batch_size!r}")
+        for t in texts:
+            if not isinstance(t, str):
+                raise TypeError(f"Tagger takes str, not {type(t).__name__}")
+        # pieces of texts, grouped so that each group holds about CHUNK_CHARS characters
+        pieces = [(i, a, b) for i, t in enumerate(texts) for a, b in chunk_bounds(t)]
+        out: list[list[Entity]] = [[] for _ in texts]
+        group: list[tuple[int, int, int]] = []
+        size = 0
+        for piece in pieces + [None]:
+            if piece is None or (group and size + piece[2] - piece[1] > CHUNK_CHARS):
+                for (i, a, _), ents in zip(group, self._tag_pieces([texts[i][a:b] for i, a, b in group], batch_size)):
+                    out[i] += [dataclasses.replace(e, start=e.start + a, end=e.end + a) for e in ents]
+                group, size = [], 0
+            if piece is not None:
+                group.append(piece)
+                size += piece[2] - piece[1]
+        return out
+
+    def _tag_pieces(self, texts: Sequence[str], batch_size: int | None) -> list[list[Entity]]:
         docs = [self._document(t) for t in texts]
         plans = [plan_windows(d, self.tokenizer, self.max_tokens, self.stride) for d in docs]
         sequences = [w.input_ids for plan in plans for w in plan]
@@ -130,8 +155,6 @@ class Tagger:
         return out
 
     def _document(self, text: str) -> Document:
-        if not isinstance(text, str):
-            raise TypeError(f"Tagger takes str, not {type(text).__name__}")
         norm = normalize(text, zwnj=self.settings.zwnj, digits=self.settings.digits)
         sentences = [split_words(norm.text, a, b) for a, b in split_sentences(norm.text)]
         return Document(norm, [s for s in sentences if s])
@@ -151,3 +174,27 @@ class Tagger:
                 score = sum(sent_scores[first:end]) / (end - first)
                 entities.append(Entity(start, stop, label, span, round(float(score), 4), parse_value(label, span)))
         return entities
+
+
+def chunk_bounds(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """``(start, end)`` pieces of ``text`` of at most about ``size`` characters.
+
+    Each cut is right after a line break (a sentence boundary for the splitter, so
+    nothing changes), else after a sentence's end mark and its space, else (one
+    enormous word) wherever the size is reached.
+    """
+    bounds, start, n = [], 0, len(text)
+    while n - start > size:
+        end = start + size
+        cut = text.rfind("\n", start + size // 2, end)
+        if cut != -1:
+            cut += 1
+            while cut < n and text[cut] == "\n":
+                cut += 1
+        else:
+            cut = max(text.rfind(mark, start + size // 2, end) for mark in _SENTENCE_ENDS)
+            cut = cut + 2 if cut != -1 else end
+        bounds.append((start, cut))
+        start = cut
+    bounds.append((start, n))
+    return bounds

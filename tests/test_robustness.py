@@ -286,3 +286,22 @@ def test_line_separators_inside_tokens_do_not_split_lines(tmp_path):
     conll = tmp_path / "c.conll"
     conll.write_text("بانک\u2028ملی\tB-ORG\n\nسلام\tO\n", encoding="utf-8")
     assert [s.tokens for s in read_conll(conll)] == [["بانک\u2028ملی"], ["سلام"]]
+
+
+def test_long_texts_are_tagged_in_pieces_with_the_same_entities(tiny, tagger, monkeypatch):
+    import farsiner.infer.tagger as tagger_module
+    from farsiner.infer.tagger import chunk_bounds
+
+    lines = ["بانک ملی ایران ۳ میلیارد ریال به شرکت فولاد مبارکه وام داد.", "", "قیمت دلار امروز ۵۸ هزار تومان شد. رشد ۲ درصد بود."]
+    text = "\n".join(lines * 40)
+    whole = tagger(text)
+    monkeypatch.setattr(tagger_module, "CHUNK_CHARS", 300)
+    assert len(chunk_bounds(text, 300)) > 10
+    assert tagger(text) == whole and tagger.tag_batch([text, "", text]) == [whole, [], whole]
+    check(text, whole)
+    # no line break: cut after a sentence's end; one enormous word: cut anyway, nothing lost
+    for long in ("رشد ۲ درصد بود. " * 100, "ب" * 2000):
+        bounds = chunk_bounds(long, 300)
+        assert bounds[0][0] == 0 and bounds[-1][1] == len(long) and all(b == c for (_, b), (c, _) in zip(bounds, bounds[1:]))
+        assert all(b - a <= 300 for a, b in bounds)
+        check(long, tiny(long))
