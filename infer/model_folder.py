@@ -37,12 +37,46 @@ class ModelSettings:
         return cls(zwnj="keep", digits=digits, max_length=model_max_tokens(config), types=types)
 
 
-def save_model_folder(model, tokenizer, settings: ModelSettings, out_dir: str | Path, card: str | None = None, extra: dict[str, str] | None = None) -> Path:
-    """Write the folder atomically: a crash never leaves a half-written model."""
+def trim_piece_offsets(tokenizer) -> None:
+    """SentencePiece offsets without the space before a word, for plain transformers users.
+
+    A bare Metaspace pre-tokenizer (XLM-R, e5) gives each word's first piece the
+    offsets of the space before it, so a `pipeline(aggregation_strategy="simple")`
+    entity starts at that space. Splitting on whitespace first gives the same pieces
+    (the Metaspace still prepends "▁" to every word) with offsets on the word alone.
+    """
+    import json
+
+    from tokenizers import pre_tokenizers
+
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    if backend is None or (json.loads(backend.to_str()).get("pre_tokenizer") or {}).get("type") != "Metaspace":
+        return
+    spec = json.loads(backend.to_str())["pre_tokenizer"]
+    backend.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.WhitespaceSplit(),
+        pre_tokenizers.Metaspace(replacement=spec["replacement"], prepend_scheme=spec.get("prepend_scheme", "always"), split=spec.get("split", True)),
+    ])
+
+
+def save_model_folder(model, tokenizer, settings: ModelSettings, out_dir: str | Path, card: str | None = None, extra: dict[str, str] | None = None,
+                      load_dtype: str | None = None) -> Path:
+    """Write the folder atomically: a crash never leaves a half-written model.
+
+    ``load_dtype`` is what plain transformers loads the weights as (config.json's
+    ``dtype``), whatever they are stored in: float16 files then run in float32 on a CPU.
+    """
+    import json
+
     out_dir = Path(out_dir)
     model.config.farsiner = dataclasses.asdict(settings)
+    trim_piece_offsets(tokenizer)
     with atomic_folder(out_dir) as tmp:
         model.save_pretrained(tmp, safe_serialization=True)
+        if load_dtype:
+            config = json.loads((tmp / "config.json").read_text(encoding="utf-8"))
+            config["dtype"] = load_dtype
+            (tmp / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         tokenizer.save_pretrained(tmp)
         if card is not None:
             (tmp / "README.md").write_text(card, encoding="utf-8")
@@ -137,5 +171,5 @@ def package_model(model_dir: str | Path, out_dir: str | Path, dtype: str = "floa
     extra = {}
     if (model_dir / "training_config.yaml").exists():
         extra["training_config.yaml"] = (model_dir / "training_config.yaml").read_text(encoding="utf-8")
-    save_model_folder(model, tokenizer, settings, out_dir, card=card, extra=extra)
+    save_model_folder(model, tokenizer, settings, out_dir, card=card, extra=extra, load_dtype="float32")
     return Path(out_dir)

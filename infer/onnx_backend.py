@@ -32,7 +32,7 @@ def require_onnx_backend():
         import onnx  # noqa: F401
         import onnxruntime
     except ImportError as e:
-        raise ImportError(f"the ONNX backend needs onnxruntime and onnx ({e}): pip install farsiner[onnx]") from e
+        raise ImportError(f"the ONNX backend needs onnxruntime and onnx, farsiner dependencies ({e}): pip install onnxruntime onnx") from e
     return onnxruntime
 
 

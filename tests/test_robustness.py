@@ -305,3 +305,13 @@ def test_long_texts_are_tagged_in_pieces_with_the_same_entities(tiny, tagger, mo
         assert bounds[0][0] == 0 and bounds[-1][1] == len(long) and all(b == c for (_, b), (c, _) in zip(bounds, bounds[1:]))
         assert all(b - a <= 300 for a, b in bounds)
         check(long, tiny(long))
+
+
+def test_cli_shows_only_its_own_progress_unless_verbose(tmp_path):
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    quiet = subprocess.run([sys.executable, "-m", "farsiner", "tag", "--sample"], capture_output=True, text=True, cwd=REPO, env=env, timeout=600)
+    assert quiet.returncode == 0 and "MON" in quiet.stdout
+    assert "Loading weights" not in quiet.stderr and "quantization" not in quiet.stderr and quiet.stderr.strip() == ""
+    verbose = subprocess.run([sys.executable, "-m", "farsiner", "tag", "--sample", "--verbose", "--format", "jsonl"],
+                             capture_output=True, text=True, cwd=REPO, env=env, timeout=600)
+    assert verbose.returncode == 0 and json.loads(verbose.stdout)["entities"]
