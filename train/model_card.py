@@ -7,6 +7,8 @@ from farsiner.train.config import dump_config
 CORPUS_TERMS = {
     "peyma": "PEYMA (Shahshahani et al., arXiv:1801.09936; NSURL-2019 release, Taghizadeh et al.): research use only",
     "arman": "ARMAN (Poostchi et al., COLING 2016, LREC 2018): academic research use only",
+    "eghtesadonline": "EghtesadOnline economic news 2021-2024 (the publisher's; no licence), with farsiner's own "
+    "annotations (ids, hashes and offsets): research use only, the text never redistributed",
 }
 
 
@@ -42,6 +44,7 @@ def model_card(config, summary: dict, reports: dict) -> str:
         "",
         "## Training",
         "",
+        *_distillation(config),
         f"- hardware: {summary.get('hardware')}",
         f"- time: {summary.get('train_seconds')} s for {summary.get('steps')} steps "
         f"({summary.get('sentences_per_second')} sentences/s); best dev step {summary.get('best_step')}",
@@ -60,3 +63,14 @@ def model_card(config, summary: dict, reports: dict) -> str:
             lines.append(f"| {name} | {100 * v['precision']:.2f} | {100 * v['recall']:.2f} | {100 * v['f1']:.2f} | {v['support']} |")
     lines += ["", "## Config", "", "```yaml", dump_config(config).rstrip(), "```", ""]
     return "\n".join(lines)
+
+
+def _distillation(config) -> list[str]:
+    """A student's card says what taught it."""
+    d = getattr(config, "distill", None)
+    if d is None:
+        return []
+    layers = f", keeping encoder layers {d.student_layers}" if d.student_layers is not None else ""
+    teachers = ", ".join(f"`{'/'.join(t.rstrip('/').split('/')[-2:])}`" for t in d.teachers)
+    return [f"- distilled (`farsiner distill`) from {teachers}{layers}: alpha {d.alpha} × T² × KL over the teachers' "
+            f"top-{d.top_k} labels at temperature {d.temperature}, plus {1 - d.alpha:g} × cross-entropy on gold"]

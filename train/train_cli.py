@@ -30,6 +30,12 @@ def register(subparsers) -> None:
     k.add_argument("--dtype", default="float16", choices=["float16", "bfloat16", "float32"])
     k.set_defaults(func=run_package)
 
+    a = subparsers.add_parser("average", help="average the weights of models fine-tuned from one start (a model soup)")
+    a.add_argument("--models", nargs="+", required=True, help="model folders (same architecture, labels and tokenizer)")
+    a.add_argument("--weights", nargs="+", type=float, help="one weight a model, adding up to 1 (default: equal)")
+    a.add_argument("--out", required=True, help="the folder to write")
+    a.set_defaults(func=run_average)
+
 
 def run_train(args) -> int:
     from farsiner.train.config import load_config
@@ -61,4 +67,12 @@ def run_package(args) -> int:
     out = package_model(args.model, args.out, args.dtype)
     size = sum(p.stat().st_size for p in Path(out).iterdir()) / 1e6
     print(f"{out}: {size:.1f} MB")
+    return 0
+
+
+def run_average(args) -> int:
+    from farsiner.train.average import average_models
+
+    out = average_models(args.models, args.weights, args.out)
+    print(f"averaged model saved to {out}")
     return 0
