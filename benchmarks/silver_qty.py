@@ -15,7 +15,7 @@ from pathlib import Path
 from farsiner.data.annotations import read_span_annotations
 from farsiner.data.labels import spans_from_bio
 from farsiner.data.readers.peyma import read_peyma_split
-from farsiner.data.silver import add_silver_qty
+from farsiner.data.quantities.silver import add_silver_qty
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SPLIT = REPO.parent / "shared" / "data" / "peyma" / "split" / "test.txt"

@@ -18,11 +18,8 @@ from farsiner.data.readers import (
     write_conll,
     write_jsonl_spans,
 )
-from farsiner.data.numbers import parse_number
-from farsiner.data.quantities import find_quantities
+from farsiner.data.quantities import add_silver_qty, find_quantities, parse_number, parse_value
 from farsiner.data.segment import split_sentences, split_words
-from farsiner.data.silver import add_silver_qty
-from farsiner.data.values import parse_value
 
 __all__ = [
     "ENTITY_TYPES",

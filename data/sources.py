@@ -90,7 +90,7 @@ def load_splits(sources, types: Sequence[str], silver_qty: bool = False) -> dict
             sents = [s for s in sents if dedupe_key(s) not in seen]
         splits[source.split] += sents * getattr(source, "repeat", 1)
     if silver_qty and "QTY" in types:
-        from farsiner.data.silver import add_silver_qty
+        from farsiner.data.quantities.silver import add_silver_qty
 
         splits["train"] = add_silver_qty(splits["train"])
         splits["dev"] = add_silver_qty(splits["dev"])

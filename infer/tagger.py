@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ BUNDLED_MODEL = "me5-small-peyma"
 # sentence crosses a line break the entities are the same as in one piece.
 CHUNK_CHARS = 50_000
 _SENTENCE_ENDS = (". ", "؟ ", "! ", "؛ ", "? ")
+# Arabic-script letters (the normaliser has folded presentation forms)
+_PERSIAN = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff]")
 
 
 @dataclass
@@ -156,11 +159,12 @@ class Tagger:
 
     def _document(self, text: str) -> Document:
         norm = normalize(text, zwnj=self.settings.zwnj, digits=self.settings.digits)
-        sentences = [split_words(norm.text, a, b) for a, b in split_sentences(norm.text)]
+        # a sentence without a Persian letter is not the model's to tag: it gives no entities
+        sentences = [split_words(norm.text, a, b) for a, b in split_sentences(norm.text) if _PERSIAN.search(norm.text, a, b)]
         return Document(norm, [s for s in sentences if s])
 
     def _entities(self, doc: Document, tags: list[list[str]], scores: list[list[float]]) -> list[Entity]:
-        from farsiner.data.values import parse_value
+        from farsiner.data.quantities.values import parse_value
 
         allowed = set(self.settings.types)
         original = doc.norm.original

@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 
-from farsiner.data.numbers import ordinal_value, parse_number, read_amount, read_number, words_of
+from farsiner.data.quantities.numbers import ordinal_value, parse_number, read_amount, read_number, words_of
 
 NUMBERS = [
     # digits, separators, scripts

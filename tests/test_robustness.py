@@ -315,3 +315,13 @@ def test_cli_shows_only_its_own_progress_unless_verbose(tmp_path):
     verbose = subprocess.run([sys.executable, "-m", "farsiner", "tag", "--sample", "--verbose", "--format", "jsonl"],
                              capture_output=True, text=True, cwd=REPO, env=env, timeout=600)
     assert verbose.returncode == 0 and json.loads(verbose.stdout)["entities"]
+
+
+@pytest.mark.parametrize("text", ["Hello world", "Reuters said on Monday that prices rose 3 percent.", "1403/05/01 12:30", "Привет мир"])
+def test_text_without_persian_letters_gives_no_entities(tagger, text):
+    assert tagger(text) == []
+
+
+def test_a_latin_sentence_inside_persian_news_is_left_alone(tagger):
+    text = "Reuters reported it. بانک ملی ایران ۳ میلیارد ریال وام داد."
+    assert [(e.label, e.text) for e in tagger(text)][:2] == [("ORG", "بانک ملی ایران"), ("MON", "۳ میلیارد ریال")]

@@ -7,9 +7,9 @@ import pytest
 
 from farsiner.data.corpus import Sentence
 from farsiner.data.labels import spans_from_bio
-from farsiner.data.quantities import find_quantities
+from farsiner.data.quantities.finder import find_quantities
 from farsiner.data.segment import split_words
-from farsiner.data.silver import add_silver_qty
+from farsiner.data.quantities.silver import add_silver_qty
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD_QTY = REPO / "data" / "annotations" / "peyma_test_qty.jsonl"
@@ -55,6 +55,8 @@ TAGGED = [
     ("9 روز بعد به علت نقص", ["9 روز"]),
     ("روابط این دو کشور", ["دو کشور"]),
     ("۲۰۰ نفر عرب زبان و ۸۰۰ نفر فارسی زبان", ["۲۰۰ نفر", "۸۰۰ نفر"]),
+    ("مساحت پنج صد هکتار است", ["پنج صد هکتار"]),  # hundreds in two words
+    ("وزن دو و پنج دهم کیلوگرم", ["دو و پنج دهم کیلوگرم"]),  # a decimal in words
 ]
 
 NOT_TAGGED = [
@@ -90,6 +92,9 @@ NOT_TAGGED = [
     "عرض جغرافیایی 28.194 درجه",  # coordinates
     "با استاندارد یورو 4 و 5 استفاده کند",  # identifiers, then a light verb
     "بوئینگ 777 این کشور",  # model
+    "جمعیت یک بیلیارد نفر است",  # a scale word we do not know
+    "دو دهم جمعیت",  # a fraction written as a decimal
+    "۲۳ می شود",  # «می» the verb prefix, not May
 ]
 
 
@@ -156,6 +161,9 @@ FOUND = [
     ("۱۸:۳۰", "TIM"),
     ("۲۴ ساعت گذشته", "TIM"),
     ("۳۸۹ خوشه", "QTY"),
+    ("۵۷ همت", "MON"),
+    ("یک و دو دهم درصد", "PCT"),
+    ("ساعت ۹ و ۳۰ صبح", "TIM"),
 ]
 
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from farsiner.data.values import QUANTITY_LABELS, parse_value
+from farsiner.data.quantities.values import QUANTITY_LABELS, parse_value
 
 _TO_PERSIAN = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
 _TO_ARABIC = str.maketrans("0123456789.,", "٠١٢٣٤٥٦٧٨٩٫٬")

@@ -3,7 +3,11 @@
 Everything is read from `Word`s (`words_of`), so that the span finder and the
 value parser share one grammar. Values are exact `Fraction`s until `plain`
 turns them into an int (when integral) or a float: «۱.۱۶ میلیون» is 1160000,
-not 1159999.9999999998.
+not 1159999.9999999998, and «یک و دو دهم» is 1.2.
+
+Decimals may be written in words: «هفت دهم» 0.7, «یک و دو دهم» 1.2, «سه و
+بیست و پنج صدم» 3.25 (tenths, hundredths, thousandths), «سه ممیز پنج» 3.5.
+Hundreds may be written as two words: «پنج صد» is «پانصد».
 
 Scale words use the short scale of the news they translate: هزار 10³,
 میلیون 10⁶, میلیارد and بیلیون 10⁹, تریلیون 10¹².
@@ -27,6 +31,8 @@ TENS = {"بیست": 20, "سی": 30, "چهل": 40, "پنجاه": 50, "شصت": 60
 HUNDREDS = {
     "صد": 100, "یکصد": 100, "دویست": 200, "سیصد": 300, "چهارصد": 400, "پانصد": 500,
     "ششصد": 600, "هفتصد": 700, "هشتصد": 800, "نهصد": 900,
+    # «سه‌صد», «پنج‌صد»: «پنج صد» written with ZWNJ or joined
+    "دوصد": 200, "سهصد": 300, "پنجصد": 500,
 }
 SCALES = {
     "هزار": 10**3, "میلیون": 10**6, "ملیون": 10**6, "میلیارد": 10**9, "ملیارد": 10**9, "ملیار": 10**9,
@@ -37,6 +43,12 @@ DENOMINATORS = {
     "دوم": 2, "سوم": 3, "چهارم": 4, "پنجم": 5, "ششم": 6, "هفتم": 7, "هشتم": 8, "نهم": 9, "دهم": 10,
     "صدم": 100, "هزارم": 1000,
 }
+# The decimal places of a decimal written in words: «دو دهم», «بیست و پنج صدم».
+DECIMAL_PLACES = {"دهم": 10, "صدم": 100, "هزارم": 1000}
+DECIMAL_POINT = "ممیز"  # «سه ممیز پنج» is 3.5
+# Words shaped like a scale word that the grammar does not know («بیلیارد»,
+# «کوادریلیون», «میلارد», the old «کرور»): never a number, a unit or a counted noun.
+_SCALE_LIKE = re.compile(r"(?:لیون|لیارد|لارد|کرور)(?:ی|ها|های|هایی)?$")
 # Plural quantity words: vague amounts, never a number («میلیاردها», «ده‌ها»).
 VAGUE = {"چند", "چندین", "دهها", "صدها", "هزاران", "هزارها", "میلیونها", "میلیاردها", "بیلیونها", "تریلیونها"}
 RANGE_WORDS = {"تا", "الی", "-", "–", "—", "لغایت"}
@@ -70,15 +82,19 @@ class Word:
 
 
 def _mixes_scripts(run: str) -> bool:
-    scripts = {"latin" if c <= "9" else "persian" if "۰" <= c <= "۹" else "arabic" for c in run if c.isdigit()}
+    # Persian and Arabic-Indic digits are one script: ۰۱۲۳۷۸۹ and ٠١٢٣٧٨٩ look the same,
+    # so a writer mixes them unseen («۱٢۳»); a Latin digit among them is seen.
+    scripts = {c <= "9" for c in run if c.isdigit()}
     return len(scripts) > 1
 
 
 def words_of(tokens: list[str]) -> list[Word]:
     """Normalise each token and split it into words, numbers and punctuation.
 
-    A digit string that mixes scripts («1۲3») gets an empty key, so it reads
-    as nothing: it is a typo or an identifier, not a number to guess at.
+    A digit string that mixes Latin with Persian or Arabic-Indic digits
+    («1۲3») gets an empty key, so it reads as nothing: it is a typo or an
+    identifier, not a number to guess at. Persian and Arabic-Indic digits
+    mixed («۱٢۳») are one number.
     """
     words: list[Word] = []
     for t, token in enumerate(tokens):
@@ -107,6 +123,16 @@ def digits_value(key: str) -> Fraction | None:
 
 def is_digits(key: str) -> bool:
     return bool(key) and "0" <= key[0] <= "9"
+
+
+def looks_like_scale(key: str) -> bool:
+    """«بیلیارد», «تریلیارد», «کوادریلیون», «میلارد»: a scale word, known or not (see ``_SCALE_LIKE``)."""
+    return bool(_SCALE_LIKE.search(key))
+
+
+def is_number_word(key: str) -> bool:
+    """A number word or scale word, alone or fused («سه», «سیصد», «یکهزار», «میلیارد», «نیم»)."""
+    return not is_digits(key) and _atoms(key) is not None
 
 
 # An atom is one piece of a number: a word number, a digit string, a scale, «نیم».
@@ -139,7 +165,8 @@ class Number:
     ``tail`` is the product of the scale words it ends with (10⁹ for «۲
     میلیارد», 1 for «۲ میلیون و ۵۰۰»), which a range shares with its lower
     end; ``adjectival`` marks a number ending in «میلیونی» and the like;
-    ``spelled`` a number written only in words; ``fraction`` one like «دو سوم».
+    ``spelled`` a number written only in words; ``fraction`` one like «دو سوم»;
+    ``decimal`` one with a decimal written in words («یک و دو دهم»).
     """
 
     start: int
@@ -149,14 +176,40 @@ class Number:
     adjectival: bool = False
     spelled: bool = False
     fraction: bool = False
+    decimal: bool = False
 
 
-def read_number(words: list[Word], i: int, *, fractions: bool = True) -> Number | None:
+def _decimal_places(words: list[Word], i: int) -> tuple[int, Fraction] | None:
+    """«دو دهم», «بیست و پنج صدم», «سه هزارم» at ``words[i]``: (end, the value, below 1)."""
+    n = read_number(words, i, fractions=False, decimals=False)
+    if n is None or n.end >= len(words) or n.tail > 1 or n.value.denominator != 1:
+        return None
+    places = DECIMAL_PLACES.get(words[n.end].key)
+    if places is None or not 0 < n.value < places:
+        return None
+    return n.end + 1, n.value / places
+
+
+def _after_point(words: list[Word], i: int) -> tuple[int, Fraction] | None:
+    """What follows «ممیز», read as written: «پنج» .5, «بیست و پنج» .25, «صفر پنج» .05."""
+    zeros = 0
+    while i < len(words) and words[i].key == "صفر":
+        zeros, i = zeros + 1, i + 1
+    n = read_number(words, i, fractions=False, decimals=False)
+    if n is None or not n.spelled or n.tail > 1 or n.value.denominator != 1 or n.value == 0:
+        return None
+    return n.end, n.value / 10 ** (zeros + len(str(n.value)))
+
+
+def read_number(words: list[Word], i: int, *, fractions: bool = True, decimals: bool = True) -> Number | None:
     """The longest number starting at ``words[i]``, or None.
 
     Groups join with «و» and get smaller («یک میلیون و ۲۰۰ هزار»); a scale
     word after a smaller one takes everything before it that is smaller
-    («هزار و ۲۰۰ میلیارد» is 1.2 × 10¹², «هزار میلیارد» 10¹²).
+    («هزار و ۲۰۰ میلیارد» is 1.2 × 10¹², «هزار میلیارد» 10¹²). A decimal in
+    words follows a whole number with «و» or «ممیز», or stands alone, before
+    any scale word («یک و دو دهم میلیارد» is 1.2 × 10⁹); ``decimals=False``
+    reads none (the numerator of one).
     """
     pending: list[tuple[Fraction, int]] = []  # (value, scale) of the groups read so far
     cur: Fraction | None = None  # the group being read, before its scale word
@@ -165,6 +218,8 @@ def read_number(words: list[Word], i: int, *, fractions: bool = True) -> Number 
     last_scale = False
     after_and = False
     spelled = True
+    decimal = False
+    lone_one = False  # the group so far is one word from «یک» to «نه»: «پنج» of «پنج صد»
     best: Number | None = None
     pos = i
     while pos < len(words):
@@ -173,12 +228,34 @@ def read_number(words: list[Word], i: int, *, fractions: bool = True) -> Number 
             after_and = True
             pos += 1
             continue
+        if decimals:
+            whole = cur is not None and cur.denominator == 1 and place >= 1
+            dec = None
+            if key == DECIMAL_POINT and whole and not after_and:
+                dec = _after_point(words, pos + 1)
+            elif pos == i or after_and and whole:
+                dec = _decimal_places(words, pos)
+            if dec is not None:
+                if key != DECIMAL_POINT and any(w.key == "و" for w in words[pos:dec[0]]):
+                    # «بیست و پنج صدم» is 0.25 or 20.05: ambiguous unless the whole
+                    # number before it could not have taken the first word («سه و بیست و پنج صدم»).
+                    head = _atoms(key)
+                    if cur is None or head and head[0][0] == "num" and head[0][1] < place:
+                        return None
+                spelled = spelled and not any(is_digits(w.key) for w in words[pos:dec[0]])
+                cur, place, pos = (cur or 0) + dec[1], 0, dec[0]
+                after_and = last_scale = lone_one = False
+                decimal = True
+                value = sum((p[0] for p in pending), Fraction(0)) + cur
+                best = Number(i, pos, value, 1, False, spelled, decimal=True)
+                continue
         atoms = _atoms(key)
         if atoms is None:
             break
         ok, adjectival, closed = True, False, False
         for kind, v, extra in atoms:
             if kind == "num":
+                starts_group = cur is None
                 if cur is None and not pending:
                     cur, place = v, extra
                 elif cur is None:  # a new group after a scale word
@@ -189,10 +266,13 @@ def read_number(words: list[Word], i: int, *, fractions: bool = True) -> Number 
                         closed = True
                     else:
                         cur, place = v, extra
+                elif lone_one and not after_and and key == "صد":  # «پنج صد», «چهار صد و بیست»
+                    cur, place = cur * 100, 100
                 elif after_and and v < place:
                     cur, place = cur + v, extra
                 else:
                     ok = False
+                lone_one = starts_group and len(atoms) == 1 and key in ONES and v >= 1
                 after_and = last_scale = False
             else:
                 if after_and:
@@ -209,7 +289,7 @@ def read_number(words: list[Word], i: int, *, fractions: bool = True) -> Number 
                     ok = False  # «۲ میلیون و ۳ میلیون», «میلیون هزار»
                     break
                 pending.append(((x if x is not None else Fraction(1)) * v, v))
-                cur, place = None, 0
+                cur, place, lone_one = None, 0, False
                 tail = tail * v if last_scale else v
                 last_scale, adjectival, closed = True, extra, extra
             if not ok:
@@ -224,7 +304,7 @@ def read_number(words: list[Word], i: int, *, fractions: bool = True) -> Number 
         if value > MAX_VALUE:
             return None
         pos += 1
-        best = Number(i, pos, value, tail if last_scale else 1, adjectival, spelled)
+        best = Number(i, pos, value, tail if last_scale else 1, adjectival, spelled, decimal=decimal)
         # «میلیون‌ها», «ده ها»: a vague plural, not a number at all.
         if pos < len(words) and words[pos].key in ("ها", "های", "هایی") and not is_digits(key):
             return None
@@ -232,7 +312,7 @@ def read_number(words: list[Word], i: int, *, fractions: bool = True) -> Number 
             break
     if best is None:
         return None
-    if fractions and best.spelled and best.end == i + 1 and best.end < len(words):
+    if fractions and best.spelled and not best.decimal and best.end == i + 1 and best.end < len(words):
         den = DENOMINATORS.get(words[best.end].key)
         if den and 0 < best.value < den:
             return Number(i, best.end + 1, best.value / den, spelled=True, fraction=True)
@@ -252,6 +332,7 @@ class Amount:
     spelled: bool = False  # written in words only
     fraction: bool = False
     scaled: bool = False  # ends in a scale word («۳ میلیارد»)
+    decimal: bool = False  # a decimal written in words («یک و دو دهم»)
 
 
 def read_amount(words: list[Word], i: int, *, fractions: bool = True) -> Amount | None:
@@ -267,7 +348,8 @@ def read_amount(words: list[Word], i: int, *, fractions: bool = True) -> Amount 
         return None
     j = first.end
     single = Amount(
-        i, j, first.value, first.value, False, first.adjectival, first.spelled, first.fraction, first.tail > 1
+        i, j, first.value, first.value, False, first.adjectival, first.spelled, first.fraction, first.tail > 1,
+        first.decimal,
     )
     if first.adjectival or first.fraction or j + 1 >= len(words) or words[j].key not in RANGE_WORDS:
         return single
@@ -289,7 +371,7 @@ def read_amount(words: list[Word], i: int, *, fractions: bool = True) -> Amount 
         return None
     return Amount(
         i, second.end, low, second.value, True, second.adjectival,
-        first.spelled and second.spelled, False, second.tail > 1,
+        first.spelled and second.spelled, False, second.tail > 1, first.decimal or second.decimal,
     )
 
 
@@ -326,15 +408,23 @@ def ordinal_value(key: str) -> int | None:
     return None
 
 
-def read_ordinal(words: list[Word], i: int) -> tuple[int, int] | None:
-    """An ordinal day such as «پنجم», «بیست و هفتم», «سی و یکم» at ``words[i]``: (end, value)."""
+def _one_ordinal(words: list[Word], i: int) -> tuple[int, int] | None:
+    """«پنجم», «سی‌ام», or «سی ام» with its «ام» written apart, at ``words[i]``: (end, value)."""
     if i >= len(words):
         return None
+    if i + 1 < len(words) and words[i + 1].key == "ام" and words[i].key in WORD_NUMBERS:
+        v = ordinal_value(words[i].key + "ام")
+        return None if v is None else (i + 2, v)
     v = ordinal_value(words[i].key)
-    if v is not None:
-        return i + 1, v
+    return None if v is None else (i + 1, v)
+
+
+def read_ordinal(words: list[Word], i: int) -> tuple[int, int] | None:
+    """An ordinal day such as «پنجم», «بیست و هفتم», «سی و یکم», «سی ام» at ``words[i]``: (end, value)."""
+    if i >= len(words):
+        return None
     if words[i].key in TENS and i + 2 < len(words) and words[i + 1].key == "و":
-        u = ordinal_value(words[i + 2].key)
-        if u is not None and u < 10 and words[i + 2].key not in ("نخست",):
-            return i + 3, TENS[words[i].key] + u
-    return None
+        u = _one_ordinal(words, i + 2)
+        if u is not None and u[1] < 10 and words[i + 2].key not in ("نخست",):
+            return u[0], TENS[words[i].key] + u[1]
+    return _one_ordinal(words, i)

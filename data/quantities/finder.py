@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from farsiner.data.dates import read_date
-from farsiner.data.numbers import (
+from farsiner.data.quantities.dates import read_date
+from farsiner.data.quantities.numbers import (
     SCALES, VAGUE, Amount, Word, WORD_NUMBERS, is_digits, ordinal_value, read_amount, words_of,
 )
-from farsiner.data.times import read_time
-from farsiner.data.units import (
+from farsiner.data.quantities.times import read_time
+from farsiner.data.quantities.units import (
     is_adjectival_period, is_duration, is_measure, read_counted_noun, read_currency, read_known_unit, read_percent,
 )
 
@@ -194,6 +194,8 @@ def _is_qty(words: list[Word], a: Amount, j: int, end: int, unit: str, after_qty
         return False
     if _year_like(a, words) and not known:
         return False
+    if a.decimal and not a.scaled and not is_measure(unit):
+        return False  # «دو دهم جمعیت» is a fraction of it, «دو و پنج دهم کیلوگرم» a measure
     if first.isdigit() and len(first) > 9 and not a.scaled:
         return False  # a phone number or an identifier, not a count
     if nxt in ("ها", "های", "هایی", "ام", "امین", "مین"):

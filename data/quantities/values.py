@@ -1,19 +1,22 @@
 """The value a tagger reports beside a MON, PCT, QTY, DAT or TIM span (ANNOTATION.md).
 
 Read from the span's original text; a value the grammar cannot read is None,
-never a guess and never an exception.
+never a guess and never an exception. A number word written onto its unit
+(«سه‌برابر», «هزارتومان», «صددرصد») is read as if apart.
 """
 
 from __future__ import annotations
 
-from farsiner.data.dates import QUALIFIERS, RELATIVE, WEEKDAYS, read_date, read_month
-from farsiner.data.numbers import Amount, Word, plain, read_amount, read_number, words_of
-from farsiner.data.times import DAYPARTS, read_time
-from farsiner.data.units import read_currency, read_known_unit, read_percent
+from farsiner.data.quantities.dates import QUALIFIERS, RELATIVE, WEEKDAYS, read_date, read_month
+from farsiner.data.normalize import ZWNJ
+from farsiner.data.quantities.numbers import Amount, Word, looks_like_scale, plain, read_amount, read_number, words_of
+from farsiner.data.quantities.times import DAYPARTS, read_time
+from farsiner.data.quantities.units import read_currency, read_known_unit, read_percent, split_fused
 
 QUANTITY_LABELS = ("MON", "PCT", "QTY", "DAT", "TIM")
 _QUOTES = {"«", "»", '"', "(", ")", "[", "]", "'", "“", "”"}
 _DAY_WORDS = {"روز", "تاریخ", "مورخ", "مورخه", "راس"}
+_AFTER_WEEKDAY = {"،", ",", "-"}  # «دوشنبه، ۱۰ ژانویه ۲۰۲۲»
 
 
 def parse_value(label: str, text: str) -> dict | None:
@@ -21,34 +24,36 @@ def parse_value(label: str, text: str) -> dict | None:
 
     MON {"amount", "currency"}, PCT {"percent"[, "points"]}, QTY {"amount",
     "unit"} (ranges: "min"/"max" for "amount"/"percent"), DAT {"calendar",
-    "year", "month", "day", "start", "end"}, TIM {"hour", "minute"}; other
-    labels, relative dates and times, and unreadable text → None.
+    "year", "month", "day", "start", "end"}, TIM {"hour", "minute"[, "second"]}
+    ("second" only where the text gives it); other labels, relative dates and
+    times, and unreadable text → None.
     """
     if label not in QUANTITY_LABELS or not isinstance(text, str):
         return None
-    words = [w for w in words_of([text]) if w.key not in _QUOTES]
+    # a ZWNJ standing alone («۲۰‌ میلیون») is no word
+    words = [w for w in split_fused(words_of([text])) if w.key not in _QUOTES and w.text.strip(ZWNJ)]
     if not words:
         return None
     return {"MON": _money, "PCT": _percent, "QTY": _quantity, "DAT": _date, "TIM": _time}[label](words)
 
 
-def _amount(a: Amount, name: str) -> dict:
+def _amount(a: Amount, name: str, factor: int = 1) -> dict:
     if a.is_range:
-        return {"min": plain(a.low), "max": plain(a.high)}
-    return {name: plain(a.low)}
+        return {"min": plain(a.low * factor), "max": plain(a.high * factor)}
+    return {name: plain(a.low * factor)}
 
 
 def _money(words: list[Word]) -> dict | None:
     a = read_amount(words, 0, fractions=False)
     if a is None:
         return None
-    currency, end = None, a.end
+    currency, end, factor = None, a.end, 1
     c = read_currency(words, end)
     if c is not None:
-        currency, end = c[2], c[1]
+        currency, end, factor = c[2], c[1], c[3]
     if end != len(words):
         return None
-    return {**_amount(a, "amount"), "currency": currency}
+    return {**_amount(a, "amount", factor), "currency": currency}
 
 
 def _percent(words: list[Word]) -> dict | None:
@@ -80,7 +85,7 @@ def _quantity(words: list[Word]) -> dict | None:
         if known is not None and known[0] == len(words):
             unit = known[1]
         elif len(rest) <= 2 and all(w.key.isalpha() and not w.key.isascii() and read_number(words, k) is None
-                                    for k, w in enumerate(rest, a.end)):
+                                    and not looks_like_scale(w.key) for k, w in enumerate(rest, a.end)):
             unit = " ".join(w.text for w in rest)
         else:
             return None
@@ -88,13 +93,16 @@ def _quantity(words: list[Word]) -> dict | None:
 
 
 def _skip_day_words(words: list[Word], j: int, extra: set[str]) -> int:
-    """Past weekdays («سه شنبه» too), «روز», and the ``extra`` words at ``words[j]``."""
+    """Past weekdays («سه شنبه» too, and a comma after one), «روز», and the ``extra`` words at ``words[j]``."""
+    weekday = False
     while j < len(words):
         k = words[j].key
-        if k in WEEKDAYS or k in _DAY_WORDS or k in extra:
-            j += 1
+        if k in WEEKDAYS:
+            j, weekday = j + 1, True
         elif j + 1 < len(words) and k + words[j + 1].key in WEEKDAYS:
-            j += 2
+            j, weekday = j + 2, True
+        elif k in _DAY_WORDS or k in extra or weekday and k in _AFTER_WEEKDAY:
+            j, weekday = j + 1, False
         else:
             break
     return j
@@ -123,5 +131,8 @@ def _time(words: list[Word]) -> dict | None:
             continue
         if _skip_day_words(words, 0, allowed) < p or _skip_day_words(words, t.end, allowed) != len(words):
             return None
-        return {"hour": t.hour, "minute": t.minute}
+        value = {"hour": t.hour, "minute": t.minute}
+        if t.second is not None:
+            value["second"] = t.second
+        return value
     return None

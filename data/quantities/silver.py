@@ -14,9 +14,9 @@ from collections.abc import Iterable
 
 from farsiner.data.corpus import Sentence
 from farsiner.data.labels import split_tag
-from farsiner.data.quantities import find_quantities
-from farsiner.data.units import is_known_unit
-from farsiner.data.values import parse_value
+from farsiner.data.quantities.finder import find_quantities
+from farsiner.data.quantities.units import is_known_unit
+from farsiner.data.quantities.values import parse_value
 
 _NAMES = {"PER", "ORG", "LOC", "QTY"}
 

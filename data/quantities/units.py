@@ -12,18 +12,20 @@ value, and only where the stem is a known unit or currency: «تیمی» reads a
 
 from __future__ import annotations
 
-from farsiner.data.dates import NOT_COUNTED_DATE_WORDS
-from farsiner.data.normalize import normalize
-from farsiner.data.numbers import DENOMINATORS, SCALES, TENS, VAGUE, WORD_NUMBERS, Word, ordinal_value
+from farsiner.data.quantities.dates import NOT_COUNTED_DATE_WORDS
+from farsiner.data.normalize import ZWNJ, normalize
+from farsiner.data.quantities.numbers import (
+    DENOMINATORS, SCALES, TENS, VAGUE, WORD_NUMBERS, Word, is_number_word, looks_like_scale, ordinal_value,
+)
 
 
 def _key(text: str) -> str:
     return text.replace("\u200c", "").replace(" ", "")
 
 
-# ISO 4217 codes, and IRT for the toman (which stays toman).
+# ISO 4217 codes, and IRT for the toman (which stays toman); «همت» is هزار میلیارد تومان.
 CURRENCIES = {
-    "ریال": "IRR", "تومان": "IRT", "تومن": "IRT", "دلار": "USD", "یورو": "EUR", "درهم": "AED",
+    "ریال": "IRR", "تومان": "IRT", "تومن": "IRT", "همت": "IRT", "دلار": "USD", "یورو": "EUR", "درهم": "AED",
     "یوان": "CNY", "یوآن": "CNY", "پوند": "GBP", "ین": "JPY", "روبل": "RUB", "لیر": "TRY", "لیره": "TRY",
     "روپیه": "INR", "دینار": "IQD", "فرانک": "CHF", "وون": "KRW", "بیت کوین": "BTC", "اتریوم": "ETH",
     "منات": "AZN", "رینگیت": "MYR", "پوند استرلینگ": "GBP", "درام": "AMD", "بات": "THB",
@@ -38,6 +40,8 @@ CURRENCIES = {
     "یوان چین": "CNY", "وون کره": "KRW", "درهم امارات": "AED", "روپیه هند": "INR", "روپیه پاکستان": "PKR",
     "منات آذربایجان": "AZN", "منات ترکمنستان": "TMT",
 }
+# Currency units that are a multiple of the currency they are reported in.
+CURRENCY_FACTORS = {"همت": 10**12}
 _CURRENCY_KEYS = {_key(k): v for k, v in CURRENCIES.items()}
 _MULTI_CURRENCY = {_key(k) for k in CURRENCIES if " " in k}
 # Two-word currencies whose second word is part of the name; in the others
@@ -96,11 +100,12 @@ def _stems(key: str) -> list[str]:
     return out
 
 
-def read_currency(words: list[Word], i: int) -> tuple[int, int, str] | None:
-    """A currency at ``words[i]``: (span end, full end, ISO code).
+def read_currency(words: list[Word], i: int) -> tuple[int, int, str, int] | None:
+    """A currency at ``words[i]``: (span end, full end, ISO code, factor).
 
     The span end leaves out a country after the currency («دلار» in «دلار
-    آمریکا»), which is a LOC; the full end takes it, for the value.
+    آمریکا»), which is a LOC; the full end takes it, for the value. The
+    factor turns the amount into the code's unit: 10¹² for «همت», else 1.
     """
     if i >= len(words):
         return None
@@ -108,11 +113,11 @@ def read_currency(words: list[Word], i: int) -> tuple[int, int, str] | None:
         for stem in _stems(words[i].key + words[i + 1].key):
             if stem in _MULTI_CURRENCY:
                 end = _adjectival_end(words, i + 2)
-                return (end if stem in _ONE_NAME else i + 1), end, _CURRENCY_KEYS[stem]
+                return (end if stem in _ONE_NAME else i + 1), end, _CURRENCY_KEYS[stem], 1
     for stem in _stems(words[i].key):
         if stem in _CURRENCY_KEYS:
             end = _adjectival_end(words, i + 1)
-            return end, end, _CURRENCY_KEYS[stem]
+            return end, end, _CURRENCY_KEYS[stem], CURRENCY_FACTORS.get(stem, 1)
     return None
 
 
@@ -226,6 +231,60 @@ def read_counted_noun(words: list[Word], i: int) -> tuple[int, str] | None:
         return None  # «۲ برصفر»: a score
     if k.endswith(("ها", "های", "هایی")):
         return None  # a number does not count a plural
-    if k[:-1] in SCALES or any(k.startswith(s) for s in ("درصد",)):
+    if k[:-1] in SCALES or looks_like_scale(k) or any(k.startswith(s) for s in ("درصد",)):
         return None
     return _adjectival_end(words, i + 1), w.text
+
+
+# What a number word may be written onto, with no space: «سه‌برابر», «دوماهه»,
+# «هزارتومان», «صددرصد», «هزارمیلیارد»; and «گانه» of «سه‌گانه» (as «۱۱ گانه»).
+# Not the counted nouns, «دست» or «ولت»: «یکدست», «سهولت» are words.
+_FUSED_TAILS = (
+    {_key(normalize(u).text) for u in MEASURES + CLASSIFIERS + DURATIONS} - {"دست", "ولت"}
+) | set(_ADJECTIVAL_E) | set(_CURRENCY_KEYS) | set(SCALES) | {"درصد", "گانه"}
+_WHOLE = set(_KNOWN) | set(_ADJECTIVAL_E) | set(_CURRENCY_KEYS)
+_MAX_FUSED = 24  # letters: «هزارمیلیاردتومانی» has 17; longer words are not tried
+
+
+def _fused_cuts(key: str, start: int = 0) -> list[int] | None:
+    """Where to cut ``key[start:]`` into number words and one known tail: «هزارمیلیاردتومان» → [4, 12]."""
+    for cut in range(start + 1, len(key)):
+        if key[start:cut] == "نیم" or not is_number_word(key[start:cut]):
+            continue  # «نیمروز», «نیم‌تنه» are words
+        if any(stem in _FUSED_TAILS for stem in _stems(key[cut:])):
+            return [cut]
+        rest = _fused_cuts(key, cut)
+        if rest:
+            return [cut, *rest]
+    return None
+
+
+def split_fused(words: list[Word]) -> list[Word]:
+    """``words`` with each number word written onto its unit split off: «سه‌برابر» → «سه», «برابر».
+
+    Only a word that is nothing by itself is split, and only into number or
+    scale words and one known unit, currency, scale or «درصد»: «یکشنبه»,
+    «هفته», «دوره» and «سهام» stay whole.
+    """
+    out: list[Word] = []
+    for w in words:
+        k = w.key
+        cuts = None
+        if 2 < len(k) <= _MAX_FUSED and all("\u0621" <= c <= "\u06cc" for c in k) and not is_number_word(k):
+            if not any(stem in _WHOLE for stem in _stems(k)):
+                cuts = _fused_cuts(k)
+        if not cuts:
+            out.append(w)
+            continue
+        # the cuts count letters of the key; the text may hold ZWNJ between them
+        bounds, seen = [], 0
+        for pos, c in enumerate(w.text):
+            if c != ZWNJ:
+                if seen in cuts:
+                    bounds.append(pos)
+                seen += 1
+        edges = [0] + bounds + [len(w.text)]
+        parts = [w.text[a:b].strip(ZWNJ) for a, b in zip(edges, edges[1:])]
+        for n, text in enumerate(parts):
+            out.append(Word(text, text.replace(ZWNJ, ""), w.token, w.first and n == 0, w.last and n == len(parts) - 1))
+    return out

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import jdatetime
 from hijridate import Hijri
 
-from farsiner.data.numbers import RANGE_WORDS, Word, is_digits, read_number, read_ordinal
+from farsiner.data.quantities.numbers import RANGE_WORDS, Word, is_digits, read_number, read_ordinal
 
 JALALI, GREGORIAN, HIJRI = "jalali", "gregorian", "hijri"
 
@@ -65,6 +65,9 @@ RELATIVE = {
 _YEAR_WORDS = {"سال", "سالهای", "سالها"}
 _YEAR_KINDS = {"مالی", "تحصیلی", "زراعی", "آبی"}
 _ERA_WORDS = {"هجری", "شمسی", "خورشیدی", "قمری", "میلادی", "ه", "ش", "ق", "م", "هش", "هق"}
+_AFTER_MAY = {
+    "سال", "ماه", "میلادی", "م", "تا", "الی", "و", "در", "از", "به", "با", "که", "را", "گذشته", "آینده", "امسال", "جاری",
+}
 _NUMERIC = re.compile(r"(\d{1,4})([/.])(\d{1,2})\2(\d{1,4})")
 
 # Date words that can never be the noun a number counts («۱۵ خرداد» is a date).
@@ -159,8 +162,11 @@ def read_month(words: list[Word], i: int) -> tuple[int, str, int] | None:
         end, (cal, m) = i + 2, _MONTHS[words[i].key + words[i + 1].key]
     elif words[i].key in _MONTHS:
         end, (cal, m) = i + 1, _MONTHS[words[i].key]
-        # «می» is May only standing alone, not the verb prefix of «می رسد».
-        if words[i].key == "می" and not words[i].last:
+        # «می» is May only before what no verb is («۲۳ می ۲۰۲۲», «می سال»), not
+        # the prefix of «می رسد».
+        if words[i].key == "می" and i + 1 < len(words) and not (
+            is_digits(words[i + 1].key) or words[i + 1].key in _AFTER_MAY or not words[i + 1].key.isalnum()
+        ):
             return None
     elif words[i].key.endswith("ماه") and words[i].key[:-3] in JALALI_MONTHS:
         return i + 1, JALALI, JALALI_MONTHS[words[i].key[:-3]]
@@ -179,7 +185,7 @@ def _read_year(words: list[Word], i: int) -> tuple[int, int, int] | None:
     if is_digits(k):
         return (i + 1, int(k), len(k)) if k.isdigit() and len(k) <= 4 else None
     n = read_number(words, i, fractions=False)
-    if n is None or not n.spelled or n.value.denominator != 1 or n.tail > 1 and n.value < 1000:
+    if n is None or not n.spelled or n.decimal or n.value.denominator != 1 or n.tail > 1 and n.value < 1000:
         return None
     v = int(n.value)
     return n.end, v, (4 if v >= 1000 else 2 if v >= 10 else 1)
@@ -219,7 +225,7 @@ def _read_day(words: list[Word], i: int) -> tuple[int, int] | None:
     if o:
         return o
     n = read_number(words, i, fractions=False)
-    if n and n.spelled and n.tail == 1 and n.value.denominator == 1 and n.value <= 31:
+    if n and n.spelled and not n.decimal and n.tail == 1 and n.value.denominator == 1 and n.value <= 31:
         return n.end, int(n.value)
     return None
 
