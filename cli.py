@@ -11,6 +11,7 @@ import sys
 COMMANDS = [
     "farsiner.data.normalize_cli",
     "farsiner.train.train_cli",
+    "farsiner.train.distill_cli",
     "farsiner.infer.tag_cli",
     "farsiner.infer.serve",
     "farsiner.train.base_model",

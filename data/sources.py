@@ -11,6 +11,7 @@ from farsiner.data.readers import (
     read_arman,
     read_conll,
     read_eghtesadonline_gold,
+    read_eghtesadonline_texts,
     read_jsonl_spans,
     read_peyma_nsurl,
     read_peyma_split,
@@ -35,6 +36,11 @@ def read_source(source) -> list[Sentence]:
         sents = read_jsonl_spans(source.path)
     elif fmt == "eghtesadonline":
         sents = read_eghtesadonline_gold(source.path, source.texts)
+    elif fmt == "eghtesadonline-texts":
+        # unannotated text, all O: only a distillation's train split may take it, never dev or test
+        if getattr(source, "split", "train") != "train":
+            raise ValueError(f"eghtesadonline-texts {source.path}: unannotated text feeds the train split only, not {source.split}")
+        sents = read_eghtesadonline_texts(source.path)
     else:
         raise ValueError(f"unknown corpus format {fmt!r}")
     return sents[: source.limit] if source.limit is not None else sents

@@ -242,7 +242,7 @@ def _tag_distributed(texts, args):
 
     from farsiner.infer.tagger import Entity
 
-    state = PartialState()
+    state = PartialState(cpu=args.device == "cpu")  # without cpu=True each CPU process thinks it is alone
     if not args.output:
         raise ValueError("under accelerate launch, give --output")
     mine = list(range(state.process_index, len(texts), state.num_processes))

@@ -88,10 +88,17 @@ def test_shipped_configs_validate(name, shared_data, monkeypatch):
     monkeypatch.chdir(REPO)
     import yaml
 
-    base = yaml.safe_load((REPO / "configs" / name).read_text(encoding="utf-8"))["model"]["name_or_path"]
-    # a base folder that `farsiner base-model` builds may not be here yet: any model folder stands in
-    overrides = [] if (REPO / base).exists() or not base.startswith(".") else ["model.name_or_path=infer/models/me5-small-peyma"]
-    cfg = load_config(REPO / "configs" / name, overrides)
+    from farsiner.train.config import DistillRunConfig, RunConfig
+
+    raw = yaml.safe_load((REPO / "configs" / name).read_text(encoding="utf-8"))
+    base = raw["model"]["name_or_path"]
+    # a base folder that `farsiner base-model` (or a run in runs/) builds may not be here yet: any model folder stands in
+    stand_in = "infer/models/me5-small-peyma"
+    overrides = [] if (REPO / base).exists() or not base.startswith((".", "runs/")) else [f"model.name_or_path={stand_in}"]
+    if "distill" in raw:  # a student's config: its teachers are trained first
+        teachers = [t if (REPO / t).exists() or not t.startswith((".", "runs/")) else stand_in for t in raw["distill"]["teachers"]]
+        overrides.append(f"distill.teachers=[{','.join(teachers)}]")
+    cfg = load_config(REPO / "configs" / name, overrides, schema=DistillRunConfig if "distill" in raw else RunConfig)
     assert cfg.data.sources
 
 

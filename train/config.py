@@ -54,8 +54,8 @@ class ModelConfig:
 
 @dataclass
 class SourceConfig:
-    format: Literal["peyma-split", "peyma-nsurl", "arman", "conll", "jsonl", "eghtesadonline"] = field(
-        metadata={"help": "the corpus format; one reader each"}
+    format: Literal["peyma-split", "peyma-nsurl", "arman", "conll", "jsonl", "eghtesadonline", "eghtesadonline-texts"] = field(
+        metadata={"help": "the corpus format; one reader each (eghtesadonline-texts: the CSVs' rows without gold, unannotated, for distillation)"}
     )
     path: str = field(metadata={"help": "file or folder; relative to the working directory; $VARS expand"})
     split: Literal["train", "dev", "test"] = field(metadata={"help": "which split of ours it feeds"})
@@ -132,11 +132,33 @@ class RunConfig:
         return d
 
 
+@dataclass
+class DistillConfig:
+    soft_labels: str = field(metadata={"help": "folder of the teachers' soft labels: farsiner soft-labels writes it, farsiner distill reads it"})
+    teachers: list[str] = field(
+        metadata={"help": "teacher model folders (or hub ids); several make an ensemble, their label distributions averaged"}
+    )
+    temperature: float = field(default=2.0, metadata={"help": "softens (>1) or sharpens (<1) teacher and student distributions in the KL term"})
+    alpha: float = field(default=0.5, metadata={"help": "weight of the KL term; gold cross-entropy gets 1 - alpha where a sentence has gold"})
+    top_k: int = field(default=5, metadata={"help": "labels kept per word: soft-labels stores this many, distill uses them"})
+    student_layers: list[int] | None = field(
+        default=None, metadata={"help": "the encoder layers of model.name_or_path the student keeps, e.g. [0, 4, 8, 11]; default: all"}
+    )
+    shard_sentences: int = field(default=5000, metadata={"help": "sentences per Parquet shard of soft labels (the unit of resuming and of workers)"})
+
+
+@dataclass(kw_only=True)
+class DistillRunConfig(RunConfig):
+    """A training config plus its `distill` section: `farsiner soft-labels` and `farsiner distill` read it."""
+
+    distill: DistillConfig = field(metadata={"help": "teachers, soft labels and the distillation loss"})
+
+
 # --- loading and validation -------------------------------------------------
 
 
-def load_config(path: str | Path, overrides: list[str] = ()) -> RunConfig:
-    """Read a YAML config, apply ``section.key=value`` overrides and validate it."""
+def load_config(path: str | Path, overrides: list[str] = (), schema: type[RunConfig] = RunConfig) -> RunConfig:
+    """Read a YAML config, apply ``section.key=value`` overrides and validate it (``schema``: `DistillRunConfig` for distillation)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -150,13 +172,15 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> RunConfig:
     lines = _line_numbers(node, path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}:1: a config is a mapping with model, data and train sections")
+    if "distill" in raw and "distill" not in {f.name for f in dataclasses.fields(schema)}:
+        raise ConfigError(f"{_where(path, lines, 'distill')}: a distillation config: run it with farsiner soft-labels, then farsiner distill")
     for item in overrides:
         key = _apply_override(raw, item)
         # an error in an overridden value names the override, not the file's line
         for k in [k for k in lines if k == key or k.startswith(key + ".")]:
             del lines[k]
         lines[key] = f"override {item!r}"
-    config = _build(RunConfig, {**raw, "source_file": str(path)}, "", path, lines)
+    config = _build(schema, {**raw, "source_file": str(path)}, "", path, lines)
     _check_config(config, path, lines)
     return config
 
@@ -310,6 +334,14 @@ def _check_config(config: RunConfig, path: Path, lines: dict[str, int]) -> None:
         source.path = str(resolved)
         if source.repeat < 1 or (source.repeat > 1 and source.split != "train"):
             raise ConfigError(f"{_where(path, lines, f'data.sources.{i}.repeat')}: repeat is a positive count, for train sources only")
+        if source.format == "eghtesadonline-texts":
+            # unannotated: all O as gold would teach a tagger to find nothing
+            if source.split != "train":
+                raise ConfigError(f"{_where(path, lines, f'data.sources.{i}.split')}: eghtesadonline-texts is unannotated text: it feeds the train split only, not {source.split}")
+            if not isinstance(config, DistillRunConfig):
+                raise ConfigError(f"{_where(path, lines, f'data.sources.{i}.format')}: eghtesadonline-texts is unannotated text, for a distillation config (farsiner soft-labels, farsiner distill) only")
+            if not resolved.is_dir():
+                raise ConfigError(f"{_where(path, lines, f'data.sources.{i}.path')}: eghtesadonline-texts takes the folder of the EghtesadOnline CSVs, not {resolved}")
         if source.texts is not None:
             texts = resolve_path(source.texts, base)
             if not texts.is_dir():
@@ -358,6 +390,47 @@ def _check_config(config: RunConfig, path: Path, lines: dict[str, int]) -> None:
     for name, ok, why in rules:
         if not ok:
             raise ConfigError(f"{_where(path, lines, f'train.{name}')}: train.{name} {why}, not {getattr(t, name)!r}")
+    if isinstance(config, DistillRunConfig):
+        _check_distill(config, path, lines)
+
+
+def _check_distill(config: DistillRunConfig, path: Path, lines: dict[str, int]) -> None:
+    import json
+
+    base = Path.cwd()
+    d = config.distill
+    d.soft_labels = str(resolve_path(d.soft_labels, base))
+    if not d.teachers:
+        raise ConfigError(f"{_where(path, lines, 'distill.teachers')}: distill.teachers names at least one teacher model")
+    for i, teacher in enumerate(d.teachers):
+        if resolve_path(teacher, base).exists():
+            d.teachers[i] = str(resolve_path(teacher, base))
+        elif not HUB_ID.fullmatch(teacher):
+            raise ConfigError(f"{_where(path, lines, f'distill.teachers.{i}')}: no such folder: {resolve_path(teacher, base)} (and not a hub id)")
+    n_labels = 2 * len(config.data.types) + 1
+    rules = [
+        ("temperature", d.temperature > 0, "must be positive"),
+        ("alpha", 0 <= d.alpha <= 1, "must be in 0..1"),
+        ("top_k", 1 <= d.top_k <= n_labels, f"must be in 1..{n_labels} (the number of labels)"),
+        ("shard_sentences", d.shard_sentences >= 1, "must be at least 1"),
+    ]
+    for name, ok, why in rules:
+        if not ok:
+            raise ConfigError(f"{_where(path, lines, f'distill.{name}')}: distill.{name} {why}, not {getattr(d, name)!r}")
+    if config.model.label_all_pieces:
+        raise ConfigError(f"{_where(path, lines, 'model.label_all_pieces')}: distillation labels each word's first piece: model.label_all_pieces must be false")
+    if d.student_layers is not None:
+        where = _where(path, lines, "distill.student_layers")
+        keep = d.student_layers
+        if not keep or any(i < 0 for i in keep) or keep != sorted(set(keep)):
+            raise ConfigError(f"{where}: distill.student_layers is a non-empty list of increasing layer indices (from 0), not {keep!r}")
+        if config.model.random_init:
+            raise ConfigError(f"{where}: a student keeps layers of a pretrained model.name_or_path: model.random_init must be false")
+        model_config = Path(config.model.name_or_path) / "config.json"
+        if model_config.is_file():
+            layers = json.loads(model_config.read_text(encoding="utf-8")).get("num_hidden_layers")
+            if layers is not None and keep[-1] >= layers:
+                raise ConfigError(f"{where}: {config.model.name_or_path} has {layers} layers (0..{layers - 1}): layer {keep[-1]} is not one of them")
 
 
 def resolve_path(value: str, base: Path) -> Path:

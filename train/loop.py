@@ -29,11 +29,12 @@ from farsiner.train.evaluate import errors, gold_types, keep_types, score, write
 from farsiner.train.features import encode, normalize_sentence
 
 
-def train(config: RunConfig, resume: bool = False, stop_after_step: int | None = None) -> Path:
+def train(config: RunConfig, resume: bool = False, stop_after_step: int | None = None, distill=None) -> Path:
     """Train as the config says; returns the final model folder (``<output_dir>/model``).
 
     ``stop_after_step`` ends the run early without a final save, as a crash
-    would (for testing ``resume``).
+    would (for testing ``resume``). ``distill`` (a `farsiner.train.distill.Distillation`)
+    makes the run a student's: its model, the train split's soft targets, its loss.
     """
     from accelerate import Accelerator
     from accelerate.utils import set_seed
@@ -70,7 +71,9 @@ def train(config: RunConfig, resume: bool = False, stop_after_step: int | None =
     splits = {k: [normalize_sentence(s, config.model.zwnj, config.model.digits) for s in v] for k, v in splits.items()}
 
     # model and tokenizer
-    tokenizer, model = _load_model(config, labels)
+    tokenizer, model = distill.load_student(config, labels) if distill else _load_model(config, labels)
+    if distill:
+        distill.attach(splits["train"])
     max_length = config.model.max_length or _model_limit(model.config)
     settings = ModelSettings(config.model.zwnj, config.model.digits, max_length, list(config.data.types))
 
@@ -109,12 +112,16 @@ def train(config: RunConfig, resume: bool = False, stop_after_step: int | None =
         for b in range(state["batch"], len(mine)):
             rows = train_rows[mine[b]]
             batch = {k: v.to(accelerator.device) for k, v in pad_batch(rows["input_ids"], tokenizer.pad_token_id, rows["labels"]).items()}
+            soft = {k: v.to(accelerator.device) for k, v in distill.targets(rows).items()} if distill else None
             last_micro = (b + 1) % cfg.gradient_accumulation_steps == 0 or b + 1 == len(mine)
             ctx = accelerator.no_sync(model) if not last_micro else contextlib.nullcontext()
             with ctx, accelerator.autocast():
                 target = batch.pop("labels")
                 logits = model(**batch).logits
-                loss = loss_fn(logits.float().view(-1, logits.shape[-1]), target.view(-1))
+                if distill:
+                    loss = distill.loss(logits, target, soft, loss_fn)
+                else:
+                    loss = loss_fn(logits.float().view(-1, logits.shape[-1]), target.view(-1))
                 accelerator.backward(loss / cfg.gradient_accumulation_steps)
             running += loss.item()
             running_n += 1

@@ -157,3 +157,54 @@ def read_eghtesadonline_gold(path: str | Path, texts: str | Path | None = None) 
         if sum(len([1 for s, e, _ in spans if a <= s and e <= b]) for a, b in pieces) != len(spans):
             raise CorpusFormatError(path, lineno, f"{rid}: a span lies outside the text's sentences")
     return sentences
+
+
+def gold_annotation_files() -> list[Path]:
+    """Our gold files (train, dev, test) of EghtesadOnline records, shipped in the package."""
+    from importlib import resources
+
+    folder = Path(str(resources.files("farsiner.data").joinpath("annotations", "eghtesadonline")))
+    return [folder / f"{split}.jsonl" for split in ("train", "dev", "test")]
+
+
+def gold_rows(files=None) -> set[str]:
+    """The ``<section>:<row>`` of every record in the gold files, whichever field was annotated."""
+    import json
+
+    from farsiner.data.readers.lines import open_text
+
+    rows = set()
+    for path in files or gold_annotation_files():
+        for lineno, line in enumerate(open_text(path), 1):
+            if line.strip():
+                try:
+                    rid = json.loads(line)["id"]
+                except (ValueError, KeyError, TypeError) as err:
+                    raise CorpusFormatError(path, lineno, f"expected a record with an 'id': {err}") from None
+                rows.add(rid.rsplit(":", 1)[0])
+    return rows
+
+
+def read_eghtesadonline_texts(folder: str | Path, exclude_rows: set[str] | None = None) -> list[Sentence]:
+    """Unannotated sentences for distillation: the titles and summaries of the rows no gold file names.
+
+    A row with any gold record (in train, dev or test) is left out whole, both
+    fields, so that no dev or test text reaches a student. Each field is split
+    into sentences and words; the tags are all ``O`` and ``meta["unlabeled"]``
+    says they are not gold. Ids are ``<section>:<row>:<field>/<k>``.
+    """
+    from farsiner.data.segment import split_sentences, split_words
+
+    exclude = gold_rows() if exclude_rows is None else exclude_rows
+    sentences = []
+    for record in read_eghtesadonline(folder):
+        if record.id in exclude:
+            continue
+        for name in FIELDS:
+            text = record.text(name)
+            for k, (a, b) in enumerate(split_sentences(text)):
+                words = [text[s:e] for s, e in split_words(text, a, b)]
+                if words:
+                    rid = f"{record.id}:{name}"
+                    sentences.append(Sentence(words, ["O"] * len(words), id=f"{rid}/{k}", meta={"record": rid, "unlabeled": True}))
+    return sentences
