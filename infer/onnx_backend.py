@@ -11,6 +11,7 @@ with config.json, the weights' size and mtime, and the recipe below.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -152,7 +153,13 @@ def build_int8_onnx(model, out_path: str | Path) -> Path:
         # and keep the F1 of the fp32 model. QUInt8 weights: QInt8 lost ~0.5-1 F1 on
         # PEYMA test (the u8*s8 kernels of AVX2 CPUs without VNNI can saturate).
         keep_fp32 = [n.name for n in onnx.load(str(fp32_path)).graph.node if FFN_OUTPUT_MATMUL.search(n.name)]
-        quantize_dynamic(str(fp32_path), str(int8_path), weight_type=QuantType.QUInt8, per_channel=True, nodes_to_exclude=keep_fp32)
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(max(level, logging.ERROR))  # the quantiser's advice to pre-process, on the root logger
+        try:
+            quantize_dynamic(str(fp32_path), str(int8_path), weight_type=QuantType.QUInt8, per_channel=True, nodes_to_exclude=keep_fp32)
+        finally:
+            root.setLevel(level)
         os.replace(int8_path, out_path)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

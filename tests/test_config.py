@@ -93,7 +93,9 @@ def test_shipped_configs_validate(name, shared_data, monkeypatch):
     raw = yaml.safe_load((REPO / "configs" / name).read_text(encoding="utf-8"))
     base = raw["model"]["name_or_path"]
     # a base folder that `farsiner base-model` (or a run in runs/) builds may not be here yet: any model folder stands in
-    stand_in = "infer/models/me5-small-peyma"
+    from farsiner.infer.tagger import bundled_model_path
+
+    stand_in = str(bundled_model_path())
     overrides = [] if (REPO / base).exists() or not base.startswith((".", "runs/")) else [f"model.name_or_path={stand_in}"]
     if "distill" in raw:  # a student's config: its teachers are trained first
         teachers = [t if (REPO / t).exists() or not t.startswith((".", "runs/")) else stand_in for t in raw["distill"]["teachers"]]

@@ -58,7 +58,8 @@ def test_backends_are_recorded(onnx_tagger, torch_tagger, model_copy):
 def test_int8_f1_within_half_a_point_of_fp32(onnx_tagger, torch_tagger, shared_data):
     from farsiner.data.readers import read_peyma_split
 
-    sentences = read_peyma_split(shared_data / "peyma" / "split" / "test.txt")[:300]
+    # the whole split: on its first 300 sentences four entities (0.6 points) are noise
+    sentences = read_peyma_split(shared_data / "peyma" / "split" / "test.txt")
     fp32, int8 = peyma_f1(torch_tagger, sentences), peyma_f1(onnx_tagger, sentences)
     assert fp32 > 75  # the comparison means something only if the model works
     assert abs(int8 - fp32) <= 0.5, (fp32, int8)
@@ -117,7 +118,7 @@ def test_cache_falls_back_to_farsiner_cache(tmp_path, monkeypatch):
 
 def test_onnx_without_onnxruntime_says_what_to_install(model_copy, monkeypatch):
     monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import fails as if not installed
-    with pytest.raises(ImportError, match=r"pip install farsiner\[onnx\]"):
+    with pytest.raises(ImportError, match=r"pip install onnxruntime onnx"):
         Tagger.from_pretrained(model_copy, backend="onnx")
     assert Tagger.from_pretrained(model_copy).backend == "pytorch"
 

@@ -126,13 +126,21 @@ def test_non_string_input(tagger):
         tagger(None)
 
 
-def test_bundled_model_loads_with_transformers_pipeline():
-    from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
+def test_bundled_folder_in_a_plain_transformers_pipeline():
+    """What a user comparing us with their usual tools runs: float32 on the CPU, spans without the space before them."""
+    import torch
+    from safetensors import safe_open
+    from transformers import pipeline
 
+    from farsiner.data import normalize
     from farsiner.infer.tagger import bundled_model_path
 
     path = bundled_model_path()
-    model = AutoModelForTokenClassification.from_pretrained(path)
-    nlp = pipeline("token-classification", model=model, tokenizer=AutoTokenizer.from_pretrained(path), aggregation_strategy="simple")
-    groups = {r["entity_group"] for r in nlp("علی یزدانی مدیرعامل شرکت فولاد مبارکه در اصفهان است")}
-    assert {"PER", "ORG"} <= groups
+    with safe_open(str(next(path.glob("*.safetensors"))), "pt") as f:  # the file stays float16
+        assert {f.get_slice(k).get_dtype() for k in f.keys()} == {"F16"}
+    nlp = pipeline("token-classification", model=str(path), aggregation_strategy="simple", device="cpu")
+    assert nlp.model.dtype == torch.float32
+    text = normalize("علی یزدانی، مدیرعامل شرکت فولاد مبارکه، گفت ۳ میلیارد ریال در اصفهان سرمایه‌گذاری شد.", zwnj="space").text
+    found = [(e["entity_group"], text[e["start"] : e["end"]]) for e in nlp(text)]
+    assert ("PER", "علی یزدانی") in found and ("MON", "3 میلیارد ریال") in found
+    assert all(span == span.strip() and span for _, span in found)
