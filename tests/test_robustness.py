@@ -325,3 +325,15 @@ def test_text_without_persian_letters_gives_no_entities(tagger, text):
 def test_a_latin_sentence_inside_persian_news_is_left_alone(tagger):
     text = "Reuters reported it. بانک ملی ایران ۳ میلیارد ریال وام داد."
     assert [(e.label, e.text) for e in tagger(text)][:2] == [("ORG", "بانک ملی ایران"), ("MON", "۳ میلیارد ریال")]
+
+
+def test_workers_take_lone_surrogates_and_bad_lines(tmp_path, tiny_folder):
+    src = tmp_path / "docs.jsonl"
+    src.write_bytes(b'{"text": "\\ud800 \xd8\xa8\xd8\xa7\xd9\x86\xda\xa9 \xd9\x85\xd9\x84\xdb\x8c"}\n\xff\n' * 6)
+    out = tmp_path / "out.jsonl"
+    done = subprocess.run([sys.executable, "-m", "farsiner", "tag", "--input", str(src), "--output", str(out), "--workers", "2",
+                           "--model", str(tiny_folder)], capture_output=True, text=True, cwd=REPO,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"}, timeout=600)
+    assert done.returncode == 0 and "Traceback" not in done.stderr and f"{src}:2: not UTF-8" in done.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 6 and all(r["text"].startswith("\ud800") for r in rows)
