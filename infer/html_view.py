@@ -49,10 +49,11 @@ def render_html(texts: Sequence[str], entities: Sequence[Sequence], title: str =
     return _PAGE.format(title=html.escape(title), styles=styles, legend=legend, articles=articles)
 
 
-# Embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI) and the marks:
+# Embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI):
 # raw in the page, one of them could reverse everything after it. Shown as a visible
 # mark instead; the text of the JSON outputs is never changed.
-BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+# (The marks LRM, RLM and ALM reverse nothing, and Persian text is full of them: they stay.)
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 def _escape(text: str) -> str:
@@ -70,6 +71,7 @@ def _article(text: str, entities) -> str:
             continue
         parts.append(_escape(text[pos : e.start]))
         tip = e.label + (" " + json.dumps(e.value, ensure_ascii=False) if e.value else "") + f" ({e.score:.2f})"
+        tip = "".join(ch for ch in tip if ch not in BIDI_CONTROLS)
         label = html.escape(e.label) if e.label in COLOURS else "ENT"
         parts.append(
             f'<mark class="{label}" title="{html.escape(tip, quote=True)}">{_escape(text[e.start:e.end])}'

@@ -309,10 +309,25 @@ class BodyLimit:
         self.limit = limit
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "http":
-            length = dict(scope.get("headers", ())).get(b"content-length", b"")
-            if length.isdigit() and int(length) > self.limit:
-                response = json_response_class()({"detail": f"the body has {int(length)} bytes; the limit is {self.limit}"}, status_code=413)
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers", ())).get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.limit:
+            response = json_response_class()({"detail": f"the body has {int(length)} bytes; the limit is {self.limit}"}, status_code=413)
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def counted():  # a chunked body has no Content-Length: count what arrives
+            nonlocal received
+            message = await receive()
+            if message.get("type") == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    from starlette.exceptions import HTTPException
+
+                    raise HTTPException(413, f"the body has more than {self.limit} bytes, the limit")
+            return message
+
+        await self.app(scope, counted, send)

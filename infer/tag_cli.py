@@ -60,14 +60,16 @@ def run(args) -> int:
     texts = [d[args.text_field] for d in docs]
     if fmt == "table" and args.output and args.output.endswith(".parquet"):
         fmt = "jsonl"
-    results = tag_texts(texts, args)
-    if results is None:  # a non-main process of accelerate launch: its share is written
-        return 0
     schema = None
     if args.input and Path(args.input).suffix == ".parquet":
         import pyarrow.parquet as pq
 
         schema = pq.read_schema(args.input)
+    if args.output and args.output.endswith(".parquet"):
+        _parquet_table(docs, [[] for _ in docs], schema)  # fields Parquet cannot hold fail now, not after the tagging
+    results = tag_texts(texts, args)
+    if results is None:  # a non-main process of accelerate launch: its share is written
+        return 0
     write_output(docs, texts, results, fmt, args.output, schema)
     return 0
 
@@ -84,6 +86,8 @@ def check_device(device: str) -> None:
         raise ValueError(f"--device {device}: CUDA is not available here; this machine has: {available_devices()}")
     if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
         raise ValueError(f"--device {device}: there are {torch.cuda.device_count()} CUDA devices; this machine has: {available_devices()}")
+    if dev.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"--device {device}: MPS is not available here; this machine has: {available_devices()}")
     if dev.type not in ("cpu", "cuda", "mps"):
         raise ValueError(f"--device {device}: farsiner runs on cpu or cuda; this machine has: {available_devices()}")
 
@@ -141,6 +145,8 @@ def read_documents(path: str, text_field: str, strict: bool) -> list[dict]:
                     numbered.append((lineno, json.loads(line, parse_constant=lambda _: None)))
                 except json.JSONDecodeError as err:
                     _bad(path, lineno, f"not JSON ({err.msg})", strict)
+                except RecursionError:
+                    _bad(path, lineno, "JSON nested too deeply", strict)
         where = "line"
     docs = []
     for lineno, row in numbered:
@@ -210,10 +216,15 @@ def _worker_init(model, threads):
     global _worker_tagger
     _die_with_parent()
     torch.set_num_threads(threads)
-    _worker_tagger = _load_tagger(model, "cpu")
+    try:
+        _worker_tagger = _load_tagger(model, "cpu")
+    except Exception as err:  # noqa: BLE001 - raised again with the first job: a pool restarts workers whose start fails
+        _worker_tagger = err
 
 
 def _worker_tag(job):
+    if isinstance(_worker_tagger, Exception):
+        raise ValueError(str(_worker_tagger))
     texts, batch_size = job
     return _worker_tagger.tag_batch(texts, batch_size)
 
@@ -223,6 +234,11 @@ def _tag_in_workers(texts, args, show):
 
     from tqdm.auto import tqdm
 
+    from farsiner.infer.model_folder import load_model_config
+    from farsiner.infer.tagger import bundled_model_path
+
+    # a bad model is one error here, not a pool of workers failing to start, again and again
+    load_model_config(args.model or bundled_model_path())
     threads = max(1, (os.cpu_count() or 1) // args.workers)
     chunk = max(args.batch_size, 1)
     jobs = [(texts[k : k + chunk], args.batch_size) for k in range(0, len(texts), chunk)]
@@ -346,10 +362,9 @@ def write_output(docs, texts, results, fmt: str, output: str | None, schema=None
         buffer.flush()
 
 
-def _write_parquet(docs, results, output: str, schema=None) -> None:
+def _parquet_table(docs, results, schema=None):
     """The input's columns (its schema, also when no row is left) plus ``entities`` as JSON text."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     rows = [{**d, "entities": json_line([e.to_dict() for e in r]).rstrip("\n")} for d, r in zip(docs, results)]
     if schema is not None:
@@ -357,7 +372,16 @@ def _write_parquet(docs, results, output: str, schema=None) -> None:
         if "entities" in schema.names:
             schema = schema.remove(schema.get_field_index("entities"))
         schema = schema.append(pa.field("entities", pa.string()))
-    table = pa.Table.from_pylist(rows, schema=schema)
+    try:
+        return pa.Table.from_pylist(rows, schema=schema)
+    except (pa.ArrowException, OverflowError) as err:
+        raise ValueError(f"the documents' fields do not make one Parquet table ({err}); write JSONL instead") from None
+
+
+def _write_parquet(docs, results, output: str, schema=None) -> None:
+    import pyarrow.parquet as pq
+
+    table = _parquet_table(docs, results, schema)
     with atomic_write(output, "wb") as f:
         pq.write_table(table, f)
 

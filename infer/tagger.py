@@ -180,13 +180,14 @@ class Tagger:
         return entities
 
 
-def chunk_bounds(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+def chunk_bounds(text: str, size: int | None = None) -> list[tuple[int, int]]:
     """``(start, end)`` pieces of ``text`` of at most about ``size`` characters.
 
     Each cut is right after a line break (a sentence boundary for the splitter, so
     nothing changes), else after a sentence's end mark and its space, else (one
     enormous word) wherever the size is reached.
     """
+    size = size or CHUNK_CHARS
     bounds, start, n = [], 0, len(text)
     while n - start > size:
         end = start + size

@@ -337,3 +337,26 @@ def test_workers_take_lone_surrogates_and_bad_lines(tmp_path, tiny_folder):
     assert done.returncode == 0 and "Traceback" not in done.stderr and f"{src}:2: not UTF-8" in done.stderr
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 6 and all(r["text"].startswith("\ud800") for r in rows)
+
+
+def test_workers_with_a_bad_model_fail_once(tmp_path):
+    src = tmp_path / "docs.jsonl"
+    src.write_text(json.dumps({"text": NEWS}, ensure_ascii=False) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "farsiner", "tag", "--input", str(src), "--output", str(tmp_path / "o.jsonl"),
+                           "--workers", "2", "--model", str(tmp_path / "no-such-model")], capture_output=True, text=True, cwd=REPO,
+                          env={**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}, timeout=300)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "no-such-model" in done.stderr
+
+
+def test_deeply_nested_json_and_parquet_unfit_fields_are_clear(tmp_path, capsys, monkeypatch):
+    import farsiner.infer.tag_cli as tag_cli
+
+    src = tmp_path / "docs.jsonl"
+    src.write_text(json.dumps({"text": NEWS}, ensure_ascii=False) + "\n" + "[" * 100_000 + "\n", encoding="utf-8")
+    assert main(["tag", "--input", str(src), "--output", str(tmp_path / "o.jsonl")]) == 0
+    assert f"{src}:2: JSON nested too deeply" in capsys.readouterr().err
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [{"text": NEWS, "id": 1}, {"text": NEWS, "id": 2**70}]),
+                   encoding="utf-8")
+    monkeypatch.setattr(tag_cli, "tag_texts", lambda *a: pytest.fail("tagged before checking the Parquet output"))
+    assert main(["tag", "--input", str(src), "--output", str(tmp_path / "o.parquet")]) == 2
+    assert "do not make one Parquet table" in capsys.readouterr().err and not (tmp_path / "o.parquet").exists()

@@ -137,6 +137,17 @@ def test_huge_body_is_413_before_it_is_read(client):
     assert r.status_code == 413 and "bytes" in r.json()["detail"]
 
 
+def test_huge_chunked_body_is_413_too(client):
+    def chunks():  # no Content-Length: sent chunked
+        yield b'{"text": "'
+        for _ in range(40):
+            yield b"x" * 10_000
+        yield b'"}'
+
+    r = client.post("/tag", content=chunks(), headers=JSON)
+    assert r.status_code == 413 and "bytes" in r.json()["detail"]
+
+
 @pytest.mark.parametrize(
     "body",
     [

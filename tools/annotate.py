@@ -182,6 +182,8 @@ def check(args) -> None:
     total_problems = 0
     for path in args.files:
         path = Path(path)
+        if not path.name.endswith(".spans.jsonl"):
+            sys.exit(f"{path}: a spans file is named NAME.spans.jsonl (its offsets go to NAME.offsets.jsonl)")
         rows = read_jsonl(path)
         out, seen = [], set()
         for row in rows:

@@ -51,7 +51,11 @@ def train(config: RunConfig, resume: bool = False, stop_after_step: int | None =
         resume = False
     if main:
         out.mkdir(parents=True, exist_ok=True)
-        # what a killed save left behind: half-written model folders and checkpoints
+        # what a killed save left behind: half-written model folders and checkpoints; a save
+        # killed between its two renames left the only whole copy as .NAME.old: put it back
+        for name in ("model", "best"):
+            if not (out / name).exists() and (out / f".{name}.old").is_dir():
+                (out / f".{name}.old").rename(out / name)
         for stale in [*out.glob(".model.*.tmp"), *out.glob(".best.*.tmp"), *out.glob(".*.old"), *(out / "checkpoints").glob("*.tmp")]:
             shutil.rmtree(stale, ignore_errors=True)
         if not resume:

@@ -230,6 +230,8 @@ def make_soft_labels(config, workers: int = 1, batch_size: int | None = None, sh
         chunk = sentences[start : start + size]
         header = {"format": FORMAT, "shard": index, "sentences": len(chunk), "digest": sentences_digest(chunk), "teachers": fingerprint}
         plan.append(Shard(out / shard_name(index), chunk, header))
+    # what is left to do, read by every process before any of them writes a shard
+    todo = [shard for shard in plan if shard_header(shard.path) != shard.header]
     if main:
         out.mkdir(parents=True, exist_ok=True)
         wanted = {shard.path.name for shard in plan}
@@ -239,7 +241,6 @@ def make_soft_labels(config, workers: int = 1, batch_size: int | None = None, sh
         (out / META).unlink(missing_ok=True)  # written again once every shard is there
     if state is not None:
         state.wait_for_everyone()
-    todo = [shard for shard in plan if shard_header(shard.path) != shard.header]
     rank, world = (state.process_index, state.num_processes) if state is not None else (0, 1)
     mine = todo[rank::world]
 
