@@ -283,7 +283,7 @@ def _tag_distributed(texts, args):
         p.unlink()
     missing = [i for i, m in enumerate(merged) if m is None]
     if missing:
-        raise RuntimeError(f"documents {missing[:5]} were tagged by no process")
+        raise ValueError(f"documents {missing[:5]} were tagged by no process")
     return merged
 
 

@@ -261,7 +261,7 @@ def make_soft_labels(config, workers: int = 1, batch_size: int | None = None, sh
     if main:
         missing = [shard.path.name for shard in plan if shard_header(shard.path) != shard.header]
         if missing:
-            raise RuntimeError(f"{out}: shards {missing[:5]} were written by no process")
+            raise ValueError(f"{out}: shards {missing[:5]} were written by no process")
         _write_meta(out, config, teachers, sentences, plan)
         rate = f"{labelled / seconds:.1f} sentences/s" if labelled and seconds else "nothing to label"
         print(f"soft labels: {labelled} sentences in {len(todo)} shards labelled in {seconds:.2f} s ({rate}); "
