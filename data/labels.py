@@ -17,6 +17,14 @@ def bio_labels(types: Sequence[str] = ENTITY_TYPES) -> list[str]:
     return labels
 
 
+def check_label_order(found: Sequence[str], types: Sequence[str], where: str) -> None:
+    """Labels a model (or its soft labels) was trained on must be ``types``' labels in the same order: a head
+    of the same size with the labels in another order would load without a word and mean the wrong types."""
+    if list(found) != bio_labels(types):
+        tagged = [lab[2:] for lab in found if lab.startswith("B-")]
+        raise ValueError(f"{where}: its labels are over {tagged}; set data.types to exactly that list, in that order")
+
+
 def split_tag(tag: str) -> tuple[str, str | None]:
     """``"B-PER"`` → ``("B", "PER")``; ``"O"`` → ``("O", None)``."""
     if tag == "O":

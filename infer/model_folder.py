@@ -120,6 +120,15 @@ def _from_hub_or_folder(load, name_or_path):
         ) from None
 
 
+def inference_dtype(device: str):
+    """bf16 on a GPU that has it, float32 elsewhere."""
+    import torch
+
+    if str(device).startswith("cuda") and torch.cuda.is_available() and torch.cuda.is_bf16_supported():
+        return torch.bfloat16
+    return torch.float32
+
+
 def load_model_folder(name_or_path: str | Path, device: str = "cpu", dtype=None):
     """Model, tokenizer and settings; safetensors only, never remote code."""
     import torch

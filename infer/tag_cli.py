@@ -195,27 +195,11 @@ def _load_tagger(model, device):
 _worker_tagger = None
 
 
-def _die_with_parent() -> None:
-    """A worker whose parent is killed ends at once, quietly (no BrokenPipeError tracebacks on the way down)."""
-    import ctypes
-    import signal
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the parent was already gone
-        os._exit(0)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
-
-
 def _worker_init(model, threads):
-    import torch
+    from farsiner.infer.workers import start_worker
 
     global _worker_tagger
-    _die_with_parent()
-    torch.set_num_threads(threads)
+    start_worker(threads)
     try:
         _worker_tagger = _load_tagger(model, "cpu")
     except Exception as err:  # noqa: BLE001 - raised again with the first job: a pool restarts workers whose start fails
@@ -230,12 +214,11 @@ def _worker_tag(job):
 
 
 def _tag_in_workers(texts, args, show):
-    import multiprocessing as mp
-
     from tqdm.auto import tqdm
 
     from farsiner.infer.model_folder import load_model_config
     from farsiner.infer.tagger import bundled_model_path
+    from farsiner.infer.workers import worker_pool
 
     # a bad model is one error here, not a pool of workers failing to start, again and again
     load_model_config(args.model or bundled_model_path())
@@ -243,8 +226,7 @@ def _tag_in_workers(texts, args, show):
     chunk = max(args.batch_size, 1)
     jobs = [(texts[k : k + chunk], args.batch_size) for k in range(0, len(texts), chunk)]
     out = []
-    ctx = mp.get_context("spawn")  # a fresh interpreter: no torch threads inherited from a fork
-    with ctx.Pool(args.workers, initializer=_worker_init, initargs=(args.model, threads)) as pool:
+    with worker_pool(args.workers, _worker_init, (args.model, threads)) as pool:
         with tqdm(total=len(texts), disable=not show, unit="doc", desc="tagging") as bar:
             for result in pool.imap(_worker_tag, jobs):
                 out += result

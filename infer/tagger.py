@@ -86,7 +86,7 @@ class Tagger:
         """
         import torch
 
-        from farsiner.infer.model_folder import load_model_config, load_model_folder
+        from farsiner.infer.model_folder import inference_dtype, load_model_config, load_model_folder
         from farsiner.infer.onnx_backend import OnnxRunner, onnx_backend_installed, require_onnx_backend
 
         if backend not in ("auto", "pytorch", "onnx"):
@@ -109,10 +109,7 @@ class Tagger:
                 kwargs["runner"] = OnnxRunner.from_model_folder(path)
             tagger = cls(None, tokenizer, settings, id2label=config.id2label, **kwargs)
         else:
-            dtype = torch.float32
-            if str(device).startswith("cuda") and torch.cuda.is_available() and torch.cuda.is_bf16_supported():
-                dtype = torch.bfloat16
-            model, tokenizer, settings = load_model_folder(path, device=device, dtype=dtype)
+            model, tokenizer, settings = load_model_folder(path, device=device, dtype=inference_dtype(device))
             tagger = cls(model, tokenizer, settings, **kwargs)
         tagger.backend = backend
         return tagger

@@ -360,10 +360,8 @@ def _check_config(config: RunConfig, path: Path, lines: dict[str, int]) -> None:
             raise ConfigError(f"{_where(path, lines, 'data.types')}: type names are upper-case words, not {t!r}")
     for name in ("name_or_path", "tokenizer"):
         value = getattr(config.model, name)
-        if value and resolve_path(value, base).exists():
-            setattr(config.model, name, str(resolve_path(value, base)))
-        elif value and not (config.model.random_init and name == "name_or_path") and not HUB_ID.fullmatch(value):
-            raise ConfigError(f"{_where(path, lines, f'model.{name}')}: no such folder: {resolve_path(value, base)} (and not a hub id)")
+        if value and not (config.model.random_init and name == "name_or_path" and not resolve_path(value, base).exists()):
+            setattr(config.model, name, _model_path(value, base, _where(path, lines, f"model.{name}")))
     if config.model.random_init and "model_type" not in config.model.config_overrides:
         raise ConfigError(f"{_where(path, lines, 'model.config_overrides')}: random_init needs config_overrides.model_type")
     t = config.train
@@ -403,10 +401,7 @@ def _check_distill(config: DistillRunConfig, path: Path, lines: dict[str, int]) 
     if not d.teachers:
         raise ConfigError(f"{_where(path, lines, 'distill.teachers')}: distill.teachers names at least one teacher model")
     for i, teacher in enumerate(d.teachers):
-        if resolve_path(teacher, base).exists():
-            d.teachers[i] = str(resolve_path(teacher, base))
-        elif not HUB_ID.fullmatch(teacher):
-            raise ConfigError(f"{_where(path, lines, f'distill.teachers.{i}')}: no such folder: {resolve_path(teacher, base)} (and not a hub id)")
+        d.teachers[i] = _model_path(teacher, base, _where(path, lines, f"distill.teachers.{i}"))
     n_labels = 2 * len(config.data.types) + 1
     rules = [
         ("temperature", d.temperature > 0, "must be positive"),
@@ -431,6 +426,16 @@ def _check_distill(config: DistillRunConfig, path: Path, lines: dict[str, int]) 
             layers = json.loads(model_config.read_text(encoding="utf-8")).get("num_hidden_layers")
             if layers is not None and keep[-1] >= layers:
                 raise ConfigError(f"{where}: {config.model.name_or_path} has {layers} layers (0..{layers - 1}): layer {keep[-1]} is not one of them")
+
+
+def _model_path(value: str, base: Path, where: str) -> str:
+    """A model folder here (made absolute) or a hub id as given; anything else is an error at ``where``."""
+    local = resolve_path(value, base)
+    if local.exists():
+        return str(local)
+    if not HUB_ID.fullmatch(value):
+        raise ConfigError(f"{where}: no such folder: {local} (and not a hub id)")
+    return value
 
 
 def resolve_path(value: str, base: Path) -> Path:

@@ -34,15 +34,13 @@ class Distillation:
     """What distillation changes in the training loop: the student, the soft targets of a batch, the loss."""
 
     def __init__(self, config):
-        from farsiner.data.labels import bio_labels
+        from farsiner.data.labels import check_label_order
 
         self.settings = d = config.distill
         self.folder = Path(d.soft_labels)
         self.meta = meta = read_meta(self.folder)
         where = f"soft labels in {self.folder}"
-        if meta["labels"] != bio_labels(config.data.types):
-            types = [lab[2:] for lab in meta["labels"] if lab.startswith("B-")]
-            raise ValueError(f"{where} are over the types {types}: set data.types to exactly that list")
+        check_label_order(meta["labels"], config.data.types, where)
         if d.top_k > meta["top_k"]:
             raise ValueError(f"{where} keep {meta['top_k']} labels a word: distill.top_k cannot be {d.top_k}")
         if meta["teachers"] != list(d.teachers) or teachers_fingerprint(d.teachers, meta["top_k"], meta["labels"]) != meta["teachers_fingerprint"]:

@@ -223,17 +223,14 @@ def _load_model(config: RunConfig, labels: list[str]):
 
 
 def _check_trained_labels(name: str, labels: list[str]) -> None:
-    """Going on training a tagger (the bundled model, say) keeps its head only if the labels are the same, in the same order.
-
-    A head of the same size with the labels in another order would load without a
-    word and mean the wrong types.
-    """
+    """Going on training a tagger (the bundled model, say) keeps its head only with the same labels, in the same order."""
     from transformers import AutoConfig
 
+    from farsiner.data.labels import check_label_order
+
     trained = list(AutoConfig.from_pretrained(name).id2label.values())
-    if any(lab[:2] in ("B-", "I-") for lab in trained) and trained != labels:
-        types = [lab[2:] for lab in trained if lab.startswith("B-")]
-        raise ValueError(f"{name} was trained to tag {types}: set data.types to exactly that list, in that order, to go on training it")
+    if any(lab[:2] in ("B-", "I-") for lab in trained):  # a tagger, not a bare encoder
+        check_label_order(trained, [lab[2:] for lab in labels if lab.startswith("B-")], f"{name}, to go on training it")
 
 
 def _model_limit(model_config) -> int:

@@ -76,12 +76,10 @@ def tokenizer_fingerprint(tokenizer) -> str:
 
 def load_teachers(paths: list[str], device: str = "cpu") -> Teachers:
     """Load every teacher; they must share the tokenizer, the labels and the normalisation (an error names the first that does not)."""
-    import torch
-
     from farsiner.data.align import model_max_tokens
-    from farsiner.infer.model_folder import load_model_folder
+    from farsiner.infer.model_folder import inference_dtype, load_model_folder
 
-    dtype = torch.bfloat16 if device.startswith("cuda") and torch.cuda.is_bf16_supported() else torch.float32
+    dtype = inference_dtype(device)
     models, first = [], None
     for path in paths:
         model, tokenizer, settings = load_model_folder(path, device=device, dtype=dtype)
@@ -270,12 +268,9 @@ def make_soft_labels(config, workers: int = 1, batch_size: int | None = None, sh
 
 
 def _check_teachers(teachers: Teachers, config) -> None:
-    from farsiner.data.labels import bio_labels
+    from farsiner.data.labels import check_label_order
 
-    labels = bio_labels(config.data.types)
-    if teachers.labels != labels:
-        types = [lab[2:] for lab in teachers.labels if lab.startswith("B-")]
-        raise ValueError(f"the teachers tag {types}, in that order: set data.types to exactly that list")
+    check_label_order(teachers.labels, config.data.types, "the teachers")
     for name, theirs in (("zwnj", teachers.zwnj), ("digits", teachers.digits)):
         if getattr(config.model, name) != theirs:
             raise ValueError(f"the teachers were trained with {name} {theirs!r}: set model.{name} to {theirs!r} (the student must see the text as they did)")
@@ -323,13 +318,10 @@ _worker_teachers = None
 
 
 def _worker_init(paths, threads):
-    import torch
-
-    from farsiner.infer.tag_cli import _die_with_parent
+    from farsiner.infer.workers import start_worker
 
     global _worker_teachers
-    _die_with_parent()
-    torch.set_num_threads(threads)
+    start_worker(threads)
     _worker_teachers = load_teachers(paths, "cpu")
 
 
@@ -340,13 +332,12 @@ def _worker_shard(job):
 
 
 def _label_in_workers(mine, d, batch_size: int, workers: int, bar) -> None:
-    import multiprocessing as mp
-
     import torch
+
+    from farsiner.infer.workers import worker_pool
 
     threads = max(1, torch.get_num_threads() // workers)
     jobs = [(str(shard.path), shard.sentences, d.top_k, batch_size, shard.header) for shard in mine]
-    ctx = mp.get_context("spawn")  # a fresh interpreter: no torch threads inherited from a fork
-    with ctx.Pool(min(workers, len(jobs)), initializer=_worker_init, initargs=(list(d.teachers), threads)) as pool:
+    with worker_pool(min(workers, len(jobs)), _worker_init, (list(d.teachers), threads)) as pool:
         for n in pool.imap_unordered(_worker_shard, jobs):
             bar.update(n)

@@ -1,0 +1,35 @@
+"""CPU worker processes, the same way for tagging a corpus and for soft-labelling one."""
+
+from __future__ import annotations
+
+import os
+
+
+def worker_pool(workers: int, initializer, initargs):
+    """A pool of fresh interpreters (spawn: no torch threads inherited from a fork)."""
+    import multiprocessing as mp
+
+    return mp.get_context("spawn").Pool(workers, initializer=initializer, initargs=initargs)
+
+
+def start_worker(threads: int) -> None:
+    """In a worker, first: end with the parent, leave Ctrl-C to it, use ``threads`` torch threads."""
+    import torch
+
+    _die_with_parent()
+    torch.set_num_threads(threads)
+
+
+def _die_with_parent() -> None:
+    """A worker whose parent is killed ends at once, quietly (no BrokenPipeError tracebacks on the way down)."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent was already gone
+        os._exit(0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
