@@ -198,6 +198,37 @@ def test_an_ensemble_averages_probabilities_and_must_share_labels(teacher, tmp_p
         load_teachers([str(teacher), str(per_only)])
 
 
+def test_evaluate_scores_an_ensemble(teacher, tmp_path, parsbert_tokenizer, shared_data, capsys):
+    """`farsiner evaluate --model A --model B` decodes the two models' averaged distributions; a model with itself is the model."""
+    from conftest import save_tiny_tagger
+
+    from farsiner.cli import main
+    from farsiner.data import read_peyma_split
+    from farsiner.infer.predict import decode_tags
+    from farsiner.train.evaluate_model import predict_tags_ensemble
+    from farsiner.train.features import normalize_sentence
+    from farsiner.train.soft_labels import label_sentences, load_teachers
+
+    data = shared_data / "peyma" / "split" / "dev.txt"
+    scores = {}
+    for name, models in (("one", [teacher]), ("twice", [teacher, teacher])):
+        args = [a for m in models for a in ("--model", str(m))]
+        assert main(["evaluate", *args, "--data", str(data), "--out", str(tmp_path / name)]) == 0
+        scores[name] = json.loads((tmp_path / name / "dev.json").read_text())["strict"]
+    assert scores["twice"] == scores["one"]
+
+    other = save_tiny_tagger(tmp_path / "other", parsbert_tokenizer)
+    both = load_teachers([str(teacher), str(other)])
+    sents = read_peyma_split(data)[:5]
+    k = len(both.labels)  # every label: the stored distribution is the whole average
+    expected = []
+    normalised = [normalize_sentence(s, both.zwnj, both.digits) for s in sents]
+    for ids, lp in label_sentences(both, normalised, k, 8):
+        word_lp = np.take_along_axis(lp.astype(np.float64), np.argsort(ids.astype(int), axis=1), axis=1)
+        expected.append(decode_tags(word_lp, dict(enumerate(both.labels)))[0])
+    assert predict_tags_ensemble(both, sents) == expected
+
+
 def test_distill_refuses_soft_labels_of_another_train_split(teacher, soft, tmp_path):
     with pytest.raises(ValueError, match="the train sources changed"):
         distill(distill_config(teacher, soft, tmp_path / "run", "data.sources.0.limit=16"))

@@ -18,11 +18,23 @@ READERS = {"peyma-split": read_peyma_split, "conll": read_conll, "jsonl": read_j
 def predict_tags(model, tokenizer, settings, sentences, batch_size: int = 32) -> list[list[str]]:
     """Predicted IOB2 tags for the words of pre-tokenised sentences (a word the normaliser empties is O)."""
     id2label = {int(k): v for k, v in model.config.id2label.items()}
-    words = [normalize_words(s.tokens, settings.zwnj, settings.digits) for s in sentences]
+    run = lambda seqs: predict_pieces(model, seqs, batch_size, tokenizer.pad_token_id)  # noqa: E731
+    return _decode(run, id2label, tokenizer, settings.zwnj, settings.digits, settings.max_length, sentences)
+
+
+def predict_tags_ensemble(teachers, sentences, batch_size: int = 32) -> list[list[str]]:
+    """The same, decoding the models' label distributions averaged piece by piece (`soft_labels.Teachers`)."""
+    id2label = dict(enumerate(teachers.labels))
+    run = lambda seqs: teachers.log_probs(seqs, batch_size)  # noqa: E731
+    return _decode(run, id2label, teachers.tokenizer, teachers.zwnj, teachers.digits, teachers.max_length, sentences)
+
+
+def _decode(run, id2label, tokenizer, zwnj, digits, max_length, sentences) -> list[list[str]]:
+    words = [normalize_words(s.tokens, zwnj, digits) for s in sentences]
     kept = [[i for i, w in enumerate(ws) if w] for ws in words]
     inputs = [Sentence([ws[i] for i in k], ["O"] * len(k), id=s.id) for s, ws, k in zip(sentences, words, kept)]
-    rows = encode(inputs, tokenizer, {v: k for k, v in id2label.items()}, settings.max_length)
-    log_probs = predict_pieces(model, list(rows["input_ids"]), batch_size, tokenizer.pad_token_id)
+    rows = encode(inputs, tokenizer, {v: k for k, v in id2label.items()}, max_length)
+    log_probs = run(list(rows["input_ids"]))
     pred, _ = word_labels(list(rows["word_ids"]), log_probs, list(rows["sentence"]), [len(k) for k in kept], id2label)
     out = []
     for s, k, p in zip(sentences, kept, pred):
@@ -34,12 +46,20 @@ def predict_tags(model, tokenizer, settings, sentences, batch_size: int = 32) ->
 
 
 def evaluate_model(model_path, data_path, fmt: str = "peyma-split", qty_gold=None, types=None, out_dir=None, batch_size: int = 32) -> dict:
+    """Strict and lenient scores of a model folder, or of an ensemble (a list of folders: distributions averaged)."""
+    paths = [model_path] if isinstance(model_path, (str, Path)) else list(model_path)
     sentences = READERS[fmt](data_path)
     if qty_gold:
         path = peyma_test_qty_path() if qty_gold == "peyma-test" else Path(qty_gold)
         sentences = add_span_annotations(sentences, read_span_annotations(path))
-    model, tokenizer, settings = load_model_folder(model_path)
-    pred = keep_types(predict_tags(model, tokenizer, settings, sentences, batch_size), types)
+    if len(paths) == 1:
+        model, tokenizer, settings = load_model_folder(paths[0])
+        pred = predict_tags(model, tokenizer, settings, sentences, batch_size)
+    else:
+        from farsiner.train.soft_labels import load_teachers
+
+        pred = predict_tags_ensemble(load_teachers([str(p) for p in paths]), sentences, batch_size)
+    pred = keep_types(pred, types)
     gold = keep_types([s.tags for s in sentences], types)
     result = score(gold, pred)
     if out_dir:

@@ -14,7 +14,7 @@ def register(subparsers) -> None:
     p.set_defaults(func=run_train)
 
     e = subparsers.add_parser("evaluate", help="seqeval scores of a model on an annotated corpus")
-    e.add_argument("--model", required=True, help="model folder or hub id")
+    e.add_argument("--model", required=True, action="append", help="model folder or hub id; give it more than once to score their ensemble (label distributions averaged)")
     e.add_argument("--data", required=True, help="annotated corpus file")
     e.add_argument("--format", default="peyma-split", choices=["peyma-split", "conll", "jsonl", "eghtesadonline"],
                    help="corpus format (default: peyma-split; eghtesadonline: our annotation files, joined with the CSVs in ../shared/data/eghtesadonline or $FARSINER_SHARED_DATA)")
@@ -52,7 +52,7 @@ def run_evaluate(args) -> int:
     from farsiner.train.evaluate_model import evaluate_model
 
     types = args.types.split(",") if args.types else None
-    result = evaluate_model(args.model, args.data, args.format, qty_gold=args.qty_gold, types=types, out_dir=args.out, batch_size=args.batch_size)
+    result = evaluate_model(args.model if len(args.model) > 1 else args.model[0], args.data, args.format, qty_gold=args.qty_gold, types=types, out_dir=args.out, batch_size=args.batch_size)
     print(format_table(result))
     if args.out:
         print(f"scores, table and errors written to {Path(args.out)}")
