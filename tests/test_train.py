@@ -162,6 +162,19 @@ def test_training_goes_on_from_a_trained_model(tiny_run, tmp_path):
     assert losses[0] < first_fresh / 10
 
 
+def test_going_on_reads_the_labels_by_id_not_in_file_order(tiny_run, tmp_path):
+    """A config.json written with sorted keys lists label "10" before "2" (the packaged bundled model's does)."""
+    from farsiner.data.labels import bio_labels
+    from farsiner.train.loop import _check_trained_labels
+
+    folder = tmp_path / "sorted"
+    shutil.copytree(tiny_run / "model", folder)
+    config = json.loads((folder / "config.json").read_text())
+    (folder / "config.json").write_text(json.dumps(config, sort_keys=True, indent=1))
+    assert list(json.loads((folder / "config.json").read_text())["id2label"])[2] == "10"
+    _check_trained_labels(str(folder), bio_labels(["PER", "ORG", "LOC", "DAT", "TIM", "MON", "PCT", "QTY"]))
+
+
 def test_going_on_with_other_labels_is_an_error(tiny_run, tmp_path):
     base = [f"model.name_or_path={tiny_run / 'model'}", "model.random_init=false", "model.config_overrides={}"]
     with pytest.raises(ValueError, match="set data.types to exactly"):

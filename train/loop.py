@@ -228,7 +228,9 @@ def _check_trained_labels(name: str, labels: list[str]) -> None:
 
     from farsiner.data.labels import check_label_order
 
-    trained = list(AutoConfig.from_pretrained(name).id2label.values())
+    id2label = AutoConfig.from_pretrained(name).id2label
+    # by id, not in the file's key order: a config.json written with sorted keys lists "10" before "2"
+    trained = [id2label[i] for i in range(len(id2label))]
     if any(lab[:2] in ("B-", "I-") for lab in trained):  # a tagger, not a bare encoder
         check_label_order(trained, [lab[2:] for lab in labels if lab.startswith("B-")], f"{name}, to go on training it")
 
