@@ -13,7 +13,7 @@ from farsiner.data.normalize import normalize
 from farsiner.data.segment import split_sentences, split_words
 from farsiner.infer.windows import Document, merge_windows, plan_windows
 
-BUNDLED_MODEL = "me5-small-news"
+BUNDLED_MODEL = "me5-news-distilled"
 
 # Texts are tagged in pieces of about this many characters, cut where a line ends (else
 # where a sentence ends): memory stays flat whatever the input's size, and since no

@@ -66,8 +66,8 @@ def test_wheel_holds_only_the_farsiner_package(tmp_path):
     top = {n.split("/")[0] for n in names}
     assert {t for t in top if not t.endswith(".dist-info")} == {"farsiner"}
     for must in ("farsiner/__init__.py", "farsiner/cli.py", "farsiner/data/normalize.py", "farsiner/data/samples/sample-news.txt", "farsiner/train/__init__.py", "farsiner/infer/__init__.py",
-                 "farsiner/configs/tiny.yaml", "farsiner/infer/models/me5-small-news/model.safetensors",
-                 "farsiner/infer/models/me5-small-news/tokenizer.json", "farsiner/infer/models/me5-small-news/README.md",
+                 "farsiner/configs/tiny.yaml", "farsiner/infer/models/me5-news-distilled/model.safetensors",
+                 "farsiner/infer/models/me5-news-distilled/tokenizer.json", "farsiner/infer/models/me5-news-distilled/README.md",
                  "farsiner/data/quantities/values.py", "farsiner/data/annotations/eghtesadonline/test.jsonl"):
         assert must in names
     assert not any(n.startswith("farsiner/tests/") for n in names)
