@@ -1,15 +1,20 @@
-"""CPU inference speed and accuracy: the Tagger (PyTorch fp32, ONNX Runtime int8) against transformers' pipeline.
+"""CPU inference speed and accuracy: the default Tagger against transformers' pipeline on the 12-layer model.
 
 All arms run on one CPU thread in one process, runs alternating, on the same texts:
 PEYMA's test sentences as a list of strings (``sentence.text``), and the same sentences
 joined into articles of about 800 words.
 
-- (a) ``pipeline("token-classification", aggregation_strategy="simple")``, batch 16, on the
-  bundled model's weights in fp32; the articles with ``stride=128`` (``model_max_length=512``).
-  It sees the raw text.
-- (a') the same pipeline on text normalised as the model was trained (farsiner's
-  normaliser, its time included, offsets mapped back): the fairer accuracy baseline.
-- (b) ``Tagger.from_pretrained(backend="pytorch")``; (c) ``backend="onnx"`` (int8).
+- (a) ``pipeline("token-classification", aggregation_strategy="simple")``, batch 16, fp32, on
+  the 12-layer PEYMA model that was bundled before the economic and distilled ones (git
+  ``893825f``, ``infer/models/me5-small-peyma``): what a user would otherwise run. The
+  articles with ``stride=128`` (``model_max_length=512``). It sees the raw text.
+- (b) ``Tagger.from_pretrained(<the 12-layer economic model>)``, ONNX int8, where the bundled
+  model is another one: the previous default (git ``81bf8c9``, ``infer/models/me5-small-news``).
+- (d) ``Tagger.from_pretrained()``: the bundled model as a user gets it (ONNX Runtime int8 on
+  the CPU); (c) the same with ``backend="pytorch"`` (fp32), timed on the sample article only.
+- ``--also FOLDER``: a Tagger (ONNX int8) on another model folder, a student say.
+
+Models taken from git history are extracted once into ``runs/bench-models/<commit>/``.
 
 F1 is seqeval strict micro over PEYMA's seven types against the test gold: each arm's
 character spans are mapped onto the gold tokens (a token is in an entity if their
@@ -44,6 +49,9 @@ SHARED = Path(os.environ.get("FARSINER_SHARED_DATA", REPO.parent / "shared" / "d
 TEST = SHARED / "peyma" / "split" / "test.txt"
 ARTICLE = SHARED / "samples" / "qom-industrial-clusters.txt"
 RESULTS = REPO / "benchmarks" / "inference-results.md"
+# (commit, folder): the 12-layer models the default is measured against
+PEYMA_12 = ("893825f", "infer/models/me5-small-peyma")
+NEWS_12 = ("81bf8c9", "infer/models/me5-small-news")
 
 # Run in a fresh interpreter so that its peak RSS is that of the default backend alone. VmHWM, not
 # getrusage's ru_maxrss: Linux carries ru_maxrss over from the forked parent across exec.
@@ -62,6 +70,26 @@ start = time.perf_counter()
 n = len(tagger(big))
 print(tagger.backend, loaded, peak_kib(), time.perf_counter() - start, n)
 """
+
+
+def model_from_git(commit: str, folder: str) -> Path:
+    """A model folder as it was at ``commit``, extracted once under runs/bench-models/ (the repository's own history)."""
+    out = REPO / "runs" / "bench-models" / commit
+    if not (out / folder / "model.safetensors").is_file():
+        out.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, folder], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out / folder
+
+
+def hf_pipeline(path: Path):
+    """transformers' token-classification pipeline on a model folder, fp32, as a user would build it."""
+    from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
+
+    model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32).eval()
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    tokenizer.model_max_length = 512  # the folder leaves it unset; the pipeline's stride needs it
+    return pipeline("token-classification", model=model, tokenizer=tokenizer, aggregation_strategy="simple", device=-1)
 
 
 def join_articles(texts: list[str], words: int = 800) -> list[str]:
@@ -88,20 +116,14 @@ def peyma_f1(sentences, spans_per_sentence) -> float:
 
 
 class PipelineArm:
-    """transformers' pipeline; with ``normalize`` the text goes through farsiner's normaliser first."""
+    """transformers' pipeline on the raw text."""
 
-    def __init__(self, pipe, settings=None, stride: int | None = None):
-        self.pipe, self.settings, self.stride = pipe, settings, stride
+    def __init__(self, pipe, stride: int | None = None):
+        self.pipe, self.stride = pipe, stride
 
     def __call__(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
-        from farsiner.data.normalize import normalize
-
         kwargs = {"batch_size": 16} | ({"stride": self.stride} if self.stride else {})
-        if self.settings is None:
-            return [[(g["start"], g["end"], g["entity_group"]) for g in groups] for groups in self.pipe(texts, **kwargs)]
-        norms = [normalize(t, zwnj=self.settings.zwnj, digits=self.settings.digits) for t in texts]
-        out = self.pipe([n.text for n in norms], **kwargs)
-        return [[(*n.to_original(g["start"], g["end"]), g["entity_group"]) for g in groups] for n, groups in zip(norms, out)]
+        return [[(g["start"], g["end"], g["entity_group"]) for g in groups] for groups in self.pipe(texts, **kwargs)]
 
 
 class TaggerArm:
@@ -140,12 +162,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per arm (medians reported), after a warm-up")
     parser.add_argument("--quick", action="store_true", help="the first 150 sentences, 2 runs, a 100k-character memory check")
     parser.add_argument("--out", default=str(RESULTS), help="where the Markdown table goes")
+    parser.add_argument("--also", nargs="*", default=[], help="model folders to time as more Tagger arms (ONNX int8)")
     args = parser.parse_args()
     if not TEST.exists():
         sys.exit(f"PEYMA test is not at {TEST} (set FARSINER_SHARED_DATA)")
     torch.set_num_threads(1)
-
-    from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
 
     from farsiner import Tagger
     from farsiner.data.readers import read_peyma_split
@@ -159,29 +180,33 @@ def main() -> None:
     articles = join_articles(texts)
     load_avg = os.getloadavg()
 
-    path = bundled_model_path()
+    peyma_12, news_12 = model_from_git(*PEYMA_12), model_from_git(*NEWS_12)
     torch_tagger = Tagger.from_pretrained(backend="pytorch")
     onnx_tagger = Tagger.from_pretrained(backend="onnx")  # builds and caches the int8 file on first use
     default_backend = Tagger.from_pretrained().backend
-    model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32).eval()
-    tokenizer = AutoTokenizer.from_pretrained(path)
-    tokenizer.model_max_length = 512  # the folder leaves it unset; the pipeline's stride needs it
-    pipe = pipeline("token-classification", model=model, tokenizer=tokenizer, aggregation_strategy="simple", device=-1)
+    news_12_tagger = Tagger.from_pretrained(news_12, backend="onnx")
+    pipe = hf_pipeline(peyma_12)
+    bundled = Path(bundled_model_path()).name
+    previous = {} if bundled == Path(NEWS_12[1]).name else {"(b) Tagger, 12-layer me5-small-news, ONNX int8": TaggerArm(news_12_tagger)}
+    # a run's model folder is named "model": the run's name says more
+    also = {f"(e) Tagger, {(Path(m).parent if Path(m).name == 'model' else Path(m)).name}, ONNX int8": TaggerArm(Tagger.from_pretrained(m, backend="onnx"))
+            for m in args.also}
 
     print(f"{len(texts)} sentences ({sum(map(len, texts))} characters), {len(articles)} articles; {runs} runs", flush=True)
     print("sentences:", flush=True)
     sentence_arms = {
-        "(a) HF pipeline": PipelineArm(pipe),
-        "(a') HF pipeline, normalised text": PipelineArm(pipe, torch_tagger.settings),
-        "(b) Tagger, PyTorch fp32": TaggerArm(torch_tagger),
-        "(c) Tagger, ONNX int8": TaggerArm(onnx_tagger),
+        "(a) HF pipeline, 12-layer me5-small-peyma": PipelineArm(pipe),
+        **previous,
+        f"(d) Tagger, {bundled}, ONNX int8 (default)": TaggerArm(onnx_tagger),
+        **also,
     }
     sent_seconds, sent_out = time_arms(sentence_arms, texts, runs)
     print("articles:", flush=True)
     article_arms = {
-        "(a) HF pipeline": PipelineArm(pipe, stride=128),
-        "(b) Tagger, PyTorch fp32": TaggerArm(torch_tagger),
-        "(c) Tagger, ONNX int8": TaggerArm(onnx_tagger),
+        "(a) HF pipeline, 12-layer me5-small-peyma": PipelineArm(pipe, stride=128),
+        **previous,
+        f"(d) Tagger, {bundled}, ONNX int8 (default)": TaggerArm(onnx_tagger),
+        **also,
     }
     art_seconds, _ = time_arms(article_arms, articles, runs)
 
@@ -193,19 +218,21 @@ def main() -> None:
         start = time.perf_counter()
         default_tagger(article)
         whole_ms.append(1000 * (time.perf_counter() - start))
-    torch_ms = []
+    torch_ms, news_12_ms = [], []
     for _ in range(5):
-        start = time.perf_counter()
-        torch_tagger(article)
-        torch_ms.append(1000 * (time.perf_counter() - start))
+        for tagger, ms in ((torch_tagger, torch_ms), (news_12_tagger, news_12_ms)):
+            start = time.perf_counter()
+            tagger(article)
+            ms.append(1000 * (time.perf_counter() - start))
 
     print("peak memory...", flush=True)
     mem_chars = 100_000 if args.quick else 1 << 20
     mem_backend, rss_loaded, rss_peak, mem_seconds, mem_entities = peak_rss(mem_chars)
 
     chars, art_chars = sum(map(len, texts)), sum(map(len, articles))
-    base = chars / statistics.median(sent_seconds["(a) HF pipeline"])
-    art_base = art_chars / statistics.median(art_seconds["(a) HF pipeline"])
+    baseline = next(iter(sentence_arms))
+    base = chars / statistics.median(sent_seconds[baseline])
+    art_base = art_chars / statistics.median(art_seconds[baseline])
     rows = []
     for name in sentence_arms:
         cps = chars / statistics.median(sent_seconds[name])
@@ -223,26 +250,28 @@ def main() -> None:
         f"Medians of {runs} runs each, arms alternating in one process, one thread (torch and ONNX Runtime), after a warm-up. "
         f"Texts: {'the first ' if args.quick else ''}{len(texts)} {'' if args.quick else 'PEYMA test '}sentences{' of PEYMA test' if args.quick else ''} as a list ({chars:,} characters), "
         f"and the same sentences joined into {len(articles)} articles of about 800 words ({art_chars:,} characters). "
-        "Model: the bundled `me5-small-peyma` (fp16 on disk, fp32 in PyTorch; int8 weights in ONNX Runtime).",
+        f"Models: the bundled `{bundled}` (fp16 on disk, fp32 in PyTorch; int8 weights in ONNX Runtime) and, from git history, "
+        f"the 12-layer `me5-small-peyma` ({PEYMA_12[0]}) and `me5-small-news` ({NEWS_12[0]}).",
         "",
         "| arm | sentences: chars/s | × (a) | articles: chars/s | × (a) | F1, sentences (strict, 7 PEYMA types) |",
         "|---|---:|---:|---:|---:|---:|",
         *rows,
         "",
         f"- The shared sample article ({len(article):,} characters), tagged whole by the default CPU backend ({default_backend}): "
-        f"median {statistics.median(whole_ms):.0f} ms of 20 (PyTorch fp32: {statistics.median(torch_ms):.0f} ms of 5).",
+        f"median {statistics.median(whole_ms):.0f} ms of 20 (PyTorch fp32: {statistics.median(torch_ms):.0f} ms of 5; "
+        f"the 12-layer me5-small-news, ONNX int8: {statistics.median(news_12_ms):.0f} ms of 5).",
         f"- Peak RSS tagging {mem_chars:,} characters (the sample article repeated) in a fresh process with the default backend "
         f"({mem_backend}): {rss_peak:,.0f} MiB ({rss_loaded:,.0f} MiB after loading, before tagging); {mem_seconds:.0f} s, {mem_entities:,} entities.",
         f"- Each run, sentences (s): {per_run}",
         f"- Each run, articles (s): {per_run_art}",
-        "- (a) and (a') run `pipeline(..., aggregation_strategy=\"simple\")` with `batch_size=16` (articles: `stride=128`, "
-        "`model_max_length=512`); (a') normalises with the model's settings first (that time included) and maps offsets back. "
-        "F1: each arm's character spans mapped onto PEYMA's gold tokens (overlap), seqeval strict IOB2, micro average. "
-        "PEYMA test is already nearly normalised (2 of 1,026 sentences change), so (a) and (a') differ little.",
+        "- (a) runs `pipeline(..., aggregation_strategy=\"simple\")` with `batch_size=16` (articles: `stride=128`, "
+        "`model_max_length=512`) on the raw text. "
+        "F1: each arm's character spans mapped onto PEYMA's gold tokens (overlap), seqeval strict IOB2, micro average.",
         f"- machine: {cpu}, {os.cpu_count()} cores (shared; load average {load_avg[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end), "
         f"Python {platform.python_version()}, torch {torch.__version__}, onnxruntime {onnxruntime.__version__}, transformers {transformers.__version__}.",
         "",
-        f"Command: `OMP_NUM_THREADS=1 python benchmarks/inference.py --runs {runs}{' --quick' if args.quick else ''}`",
+        f"Command: `OMP_NUM_THREADS=1 python benchmarks/inference.py --runs {runs}{' --quick' if args.quick else ''}"
+        f"{''.join(' --also ' + m for m in args.also)}`",
     ]
     table = "\n".join(lines) + "\n"
     print("\n" + table)
