@@ -22,7 +22,7 @@ characters overlap) and read as IOB2. Also measured: the shared sample article t
 whole by the default CPU backend, and the peak RSS of tagging 1 MiB of text (2^20
 characters, the sample article repeated) with the default backend, in a fresh process.
 
-    OMP_NUM_THREADS=1 python benchmarks/inference.py [--runs 5] [--quick]
+    OMP_NUM_THREADS=1 python benchmarks/inference.py [--runs 5] [--quick] [--also FOLDER ...]
 
 It prints a table and writes it to benchmarks/inference-results.md.
 """
@@ -50,8 +50,8 @@ TEST = SHARED / "peyma" / "split" / "test.txt"
 ARTICLE = SHARED / "samples" / "qom-industrial-clusters.txt"
 RESULTS = REPO / "benchmarks" / "inference-results.md"
 # (commit, folder): the 12-layer models the default is measured against
-PEYMA_12 = ("893825f", "infer/models/me5-small-peyma")
-NEWS_12 = ("81bf8c9", "infer/models/me5-small-news")
+PEYMA_12 = ("893825ff9af030f5566177846254f11384928f34", "infer/models/me5-small-peyma")
+NEWS_12 = ("81bf8c9ef83cc3c20e7d862502e336e92ff3fd93", "infer/models/me5-small-news")
 
 # Run in a fresh interpreter so that its peak RSS is that of the default backend alone. VmHWM, not
 # getrusage's ru_maxrss: Linux carries ru_maxrss over from the forked parent across exec.
@@ -74,11 +74,19 @@ print(tagger.backend, loaded, peak_kib(), time.perf_counter() - start, n)
 
 def model_from_git(commit: str, folder: str) -> Path:
     """A model folder as it was at ``commit``, extracted once under runs/bench-models/ (the repository's own history)."""
-    out = REPO / "runs" / "bench-models" / commit
-    if not (out / folder / "model.safetensors").is_file():
-        out.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, folder], capture_output=True, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    import shutil
+    import tempfile
+
+    out = REPO / "runs" / "bench-models" / commit[:7]
+    if not (out / folder).is_dir():
+        got = subprocess.run(["git", "-C", str(REPO), "archive", commit, folder], capture_output=True)
+        if got.returncode != 0:
+            sys.exit(f"{folder} at {commit[:7]} is not in this checkout's history ({got.stderr.decode().strip()}): a full clone has it")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=out.parent))  # renamed into place whole: no half-extracted folder is reused
+        subprocess.run(["tar", "-x", "-C", str(tmp)], input=got.stdout, check=True)
+        shutil.rmtree(out, ignore_errors=True)
+        tmp.rename(out)
     return out / folder
 
 
@@ -162,7 +170,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per arm (medians reported), after a warm-up")
     parser.add_argument("--quick", action="store_true", help="the first 150 sentences, 2 runs, a 100k-character memory check")
     parser.add_argument("--out", default=str(RESULTS), help="where the Markdown table goes")
-    parser.add_argument("--also", nargs="*", default=[], help="model folders to time as more Tagger arms (ONNX int8)")
+    parser.add_argument("--also", nargs="+", default=[], help="model folders to time as more Tagger arms (ONNX int8)")
     args = parser.parse_args()
     if not TEST.exists():
         sys.exit(f"PEYMA test is not at {TEST} (set FARSINER_SHARED_DATA)")
@@ -189,8 +197,8 @@ def main() -> None:
     bundled = Path(bundled_model_path()).name
     previous = {} if bundled == Path(NEWS_12[1]).name else {"(b) Tagger, 12-layer me5-small-news, ONNX int8": TaggerArm(news_12_tagger)}
     # a run's model folder is named "model": the run's name says more
-    also = {f"(e) Tagger, {(Path(m).parent if Path(m).name == 'model' else Path(m)).name}, ONNX int8": TaggerArm(Tagger.from_pretrained(m, backend="onnx"))
-            for m in args.also}
+    also = {f"(e{i + 1}) Tagger, {(Path(m).parent if Path(m).name == 'model' else Path(m)).name}, ONNX int8": TaggerArm(Tagger.from_pretrained(m, backend="onnx"))
+            for i, m in enumerate(args.also)}
 
     print(f"{len(texts)} sentences ({sum(map(len, texts))} characters), {len(articles)} articles; {runs} runs", flush=True)
     print("sentences:", flush=True)
@@ -251,7 +259,7 @@ def main() -> None:
         f"Texts: {'the first ' if args.quick else ''}{len(texts)} {'' if args.quick else 'PEYMA test '}sentences{' of PEYMA test' if args.quick else ''} as a list ({chars:,} characters), "
         f"and the same sentences joined into {len(articles)} articles of about 800 words ({art_chars:,} characters). "
         f"Models: the bundled `{bundled}` (fp16 on disk, fp32 in PyTorch; int8 weights in ONNX Runtime) and, from git history, "
-        f"the 12-layer `me5-small-peyma` ({PEYMA_12[0]}) and `me5-small-news` ({NEWS_12[0]}).",
+        f"the 12-layer `me5-small-peyma` ({PEYMA_12[0][:7]}) and `me5-small-news` ({NEWS_12[0][:7]}).",
         "",
         "| arm | sentences: chars/s | × (a) | articles: chars/s | × (a) | F1, sentences (strict, 7 PEYMA types) |",
         "|---|---:|---:|---:|---:|---:|",
@@ -271,7 +279,7 @@ def main() -> None:
         f"Python {platform.python_version()}, torch {torch.__version__}, onnxruntime {onnxruntime.__version__}, transformers {transformers.__version__}.",
         "",
         f"Command: `OMP_NUM_THREADS=1 python benchmarks/inference.py --runs {runs}{' --quick' if args.quick else ''}"
-        f"{''.join(' --also ' + m for m in args.also)}`",
+        f"{' --also ' + ' '.join(args.also) if args.also else ''}`",
     ]
     table = "\n".join(lines) + "\n"
     print("\n" + table)

@@ -48,6 +48,8 @@ def _decode(run, id2label, tokenizer, zwnj, digits, max_length, sentences) -> li
 def evaluate_model(model_path, data_path, fmt: str = "peyma-split", qty_gold=None, types=None, out_dir=None, batch_size: int = 32) -> dict:
     """Strict and lenient scores of a model folder, or of an ensemble (a list of folders: distributions averaged)."""
     paths = [model_path] if isinstance(model_path, (str, Path)) else list(model_path)
+    if not paths:
+        raise ValueError("evaluate_model needs a model folder, or a list of them for an ensemble")
     sentences = READERS[fmt](data_path)
     if qty_gold:
         path = peyma_test_qty_path() if qty_gold == "peyma-test" else Path(qty_gold)

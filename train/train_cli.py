@@ -52,7 +52,7 @@ def run_evaluate(args) -> int:
     from farsiner.train.evaluate_model import evaluate_model
 
     types = args.types.split(",") if args.types else None
-    result = evaluate_model(args.model if len(args.model) > 1 else args.model[0], args.data, args.format, qty_gold=args.qty_gold, types=types, out_dir=args.out, batch_size=args.batch_size)
+    result = evaluate_model(args.model, args.data, args.format, qty_gold=args.qty_gold, types=types, out_dir=args.out, batch_size=args.batch_size)
     print(format_table(result))
     if args.out:
         print(f"scores, table and errors written to {Path(args.out)}")
