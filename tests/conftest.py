@@ -1,4 +1,6 @@
+import json
 import os
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -38,3 +40,24 @@ def save_tiny_tagger(folder: Path, tokenizer) -> Path:
                         max_position_embeddings=128, num_labels=len(labels), id2label=dict(enumerate(labels)),
                         label2id={lab: i for i, lab in enumerate(labels)})
     return save_model_folder(BertForTokenClassification(config), tokenizer, ModelSettings("remove", "persian", 128), folder)
+
+
+def write_config(tmp_path: Path, text: str) -> Path:
+    """A YAML config written as ``run.yaml`` (errors name that file and a line)."""
+    path = tmp_path / "run.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def metrics(folder: Path) -> list[dict]:
+    """A run's metrics.jsonl, one dict a line."""
+    return [json.loads(line) for line in (folder / "metrics.jsonl").read_text().splitlines()]
+
+
+def assert_same_metrics(a: list[dict], b: list[dict]) -> None:
+    """Two runs logged the same steps with the same loss, dev F1 and learning rate (a resumed run and an uninterrupted one)."""
+    assert [r["step"] for r in a] == [r["step"] for r in b]
+    for ra, rb in zip(a, b):
+        for key in ("loss", "dev_f1", "learning_rate"):
+            if key in ra:
+                assert rb[key] == pytest.approx(ra[key], rel=1e-5, abs=1e-7), (ra, rb)

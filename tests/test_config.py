@@ -1,17 +1,12 @@
-import textwrap
 from pathlib import Path
 
 import pytest
 
+from conftest import write_config
+
 from farsiner.train.config import ConfigError, load_config
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def write(tmp_path, text):
-    path = tmp_path / "run.yaml"
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
 
 
 GOOD = """\
@@ -34,7 +29,7 @@ def corpus(tmp_path):
 
 
 def test_good_config_and_defaults(tmp_path, corpus):
-    cfg = load_config(write(tmp_path, GOOD.replace("CORPUS", str(corpus))))
+    cfg = load_config(write_config(tmp_path, GOOD.replace("CORPUS", str(corpus))))
     assert cfg.train.learning_rate == 5e-5 and cfg.train.batch_size == 16
     assert cfg.data.types == ["PER", "ORG", "LOC", "DAT", "TIM", "MON", "PCT", "QTY"]
     assert cfg.data.sources[0].path == str(corpus)
@@ -42,7 +37,7 @@ def test_good_config_and_defaults(tmp_path, corpus):
 
 def test_overrides(tmp_path, corpus):
     cfg = load_config(
-        write(tmp_path, GOOD.replace("CORPUS", str(corpus))),
+        write_config(tmp_path, GOOD.replace("CORPUS", str(corpus))),
         ["train.learning_rate=3e-5", "train.epochs=2", "data.silver_qty=true", "data.sources.0.limit=5", "model.zwnj=space"],
     )
     assert (cfg.train.learning_rate, cfg.train.epochs, cfg.data.silver_qty) == (3e-5, 2.0, True)
@@ -64,17 +59,17 @@ def test_overrides(tmp_path, corpus):
 def test_errors_name_file_and_line(tmp_path, corpus, change, message):
     text = GOOD.replace("CORPUS", str(corpus)).replace(*change)
     with pytest.raises(ConfigError, match=message):
-        load_config(write(tmp_path, text))
+        load_config(write_config(tmp_path, text))
 
 
 def test_missing_data_file(tmp_path):
     with pytest.raises(ConfigError, match=r"run.yaml:5: no such file or folder: .*nowhere.conll"):
-        load_config(write(tmp_path, GOOD.replace("CORPUS", str(tmp_path / "nowhere.conll"))))
+        load_config(write_config(tmp_path, GOOD.replace("CORPUS", str(tmp_path / "nowhere.conll"))))
 
 
 def test_bad_override_and_missing_config(tmp_path, corpus):
     with pytest.raises(ConfigError, match="expected section.key=value"):
-        load_config(write(tmp_path, GOOD.replace("CORPUS", str(corpus))), ["train.epochs"])
+        load_config(write_config(tmp_path, GOOD.replace("CORPUS", str(corpus))), ["train.epochs"])
     with pytest.raises(ConfigError, match="No such file"):
         load_config(tmp_path / "none.yaml")
     bad = tmp_path / "bad.yaml"
@@ -107,16 +102,16 @@ def test_shipped_configs_validate(name, shared_data, monkeypatch):
 def test_missing_local_model_folder_names_the_line(tmp_path, corpus):
     text = GOOD.replace("CORPUS", str(corpus)).replace("name_or_path: some/model", "name_or_path: ./no/such/base")
     with pytest.raises(ConfigError, match=r"run.yaml:2: no such folder: .*no/such/base"):
-        load_config(write(tmp_path, text))
+        load_config(write_config(tmp_path, text))
     text = GOOD.replace("CORPUS", str(corpus)).replace("  name_or_path: some/model", "  name_or_path: some/model\n  tokenizer: /no/tokenizer/here")
     with pytest.raises(ConfigError, match=r"run.yaml:3: no such folder: /no/tokenizer/here"):
-        load_config(write(tmp_path, text))
+        load_config(write_config(tmp_path, text))
 
 
 def test_duplicate_keys_are_errors(tmp_path, corpus):
     text = GOOD.replace("CORPUS", str(corpus)) + "  learning_rate: 1e-4\n"
     with pytest.raises(ConfigError, match=r"run.yaml:9: 'train.learning_rate' is given twice \(first at line 8\)"):
-        load_config(write(tmp_path, text))
+        load_config(write_config(tmp_path, text))
 
 
 @pytest.mark.parametrize("override, message", [
@@ -127,7 +122,7 @@ def test_duplicate_keys_are_errors(tmp_path, corpus):
 ])
 def test_bad_overrides_name_the_override(tmp_path, corpus, override, message):
     with pytest.raises(ConfigError, match=message):
-        load_config(write(tmp_path, GOOD.replace("CORPUS", str(corpus))), [override])
+        load_config(write_config(tmp_path, GOOD.replace("CORPUS", str(corpus))), [override])
 
 
 @pytest.mark.parametrize("line, message", [
@@ -137,21 +132,21 @@ def test_bad_overrides_name_the_override(tmp_path, corpus, override, message):
 ])
 def test_out_of_range_values_name_the_line(tmp_path, corpus, line, message):
     with pytest.raises(ConfigError, match=message):
-        load_config(write(tmp_path, GOOD.replace("CORPUS", str(corpus)) + line + "\n"))
+        load_config(write_config(tmp_path, GOOD.replace("CORPUS", str(corpus)) + line + "\n"))
 
 
 def test_repeat_is_for_train_sources(tmp_path, corpus):
     text = GOOD.replace("CORPUS", str(corpus)).replace("split: train}", "split: train, repeat: 3}")
-    assert load_config(write(tmp_path, text)).data.sources[0].repeat == 3
+    assert load_config(write_config(tmp_path, text)).data.sources[0].repeat == 3
     text = GOOD.replace("CORPUS", str(corpus)).replace("split: train}", "split: train}\n    - {format: conll, path: %s, split: dev, repeat: 2}" % corpus)
     with pytest.raises(ConfigError, match="repeat is a positive count, for train sources only"):
-        load_config(write(tmp_path, text))
+        load_config(write_config(tmp_path, text))
 
 
 def test_cli_reports_config_errors(tmp_path, capsys):
     from farsiner.cli import main
 
-    path = write(tmp_path, "model: {}\n")
+    path = write_config(tmp_path, "model: {}\n")
     assert main(["train", "--config", str(path)]) == 2
     err = capsys.readouterr().err
     assert "run.yaml" in err and "Traceback" not in err

@@ -3,12 +3,13 @@
 import json
 import os
 import shutil
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+
+from conftest import assert_same_metrics, metrics, write_config
 
 from farsiner.train.config import ConfigError, DistillRunConfig, load_config
 from farsiner.train.distill import distill
@@ -17,10 +18,6 @@ from farsiner.train.loop import train
 REPO = Path(__file__).resolve().parents[1]
 TINY = REPO / "configs" / "tiny.yaml"
 TINY_DISTILL = REPO / "configs" / "tiny-distill.yaml"
-
-
-def metrics(folder: Path) -> list[dict]:
-    return [json.loads(line) for line in (folder / "metrics.jsonl").read_text().splitlines()]
 
 
 def distill_config(teacher: Path, soft: Path, out: Path, *overrides, teachers=None):
@@ -148,11 +145,7 @@ def test_distill_resume_gives_the_same_metrics(teacher, soft, student_run, tmp_p
     assert not (train_dir / "model").exists() and (train_dir / "checkpoints" / "step-0000040").is_dir()
     distill(distill_config(teacher, soft, train_dir), resume=True)
     a, b = metrics(student_run), metrics(train_dir)
-    assert [r["step"] for r in a] == [r["step"] for r in b]
-    for ra, rb in zip(a, b):
-        for key in ("loss", "dev_f1", "learning_rate"):
-            if key in ra:
-                assert rb[key] == pytest.approx(ra[key], rel=1e-5, abs=1e-7), (ra, rb)
+    assert_same_metrics(a, b)
 
 
 def test_soft_labels_resume_skips_finished_shards(teacher, soft, tmp_path, capsys):
@@ -268,12 +261,6 @@ def test_soft_labels_over_two_processes_share_the_shards(teacher, soft, tmp_path
 
 
 # --- config and data -------------------------------------------------------------
-
-
-def write_config(tmp_path, text: str) -> Path:
-    path = tmp_path / "run.yaml"
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
 
 
 GOOD = """\

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import assert_same_metrics, metrics
+
 from farsiner.train.config import load_config
 from farsiner.train.loop import train
 
@@ -18,10 +20,6 @@ TINY = REPO / "configs" / "tiny.yaml"
 
 def tiny_config(out: Path, *overrides):
     return load_config(TINY, [f"train.output_dir={out}", *overrides])
-
-
-def metrics(folder: Path) -> list[dict]:
-    return [json.loads(line) for line in (folder / "metrics.jsonl").read_text().splitlines()]
 
 
 @pytest.fixture(scope="module")
@@ -72,11 +70,7 @@ def test_resume_gives_the_same_metrics(tiny_run, tmp_path):
     assert (tmp_path / "checkpoints" / "step-0000120").is_dir()
     train(tiny_config(tmp_path), resume=True)
     a, b = metrics(tiny_run), metrics(tmp_path)
-    assert [r["step"] for r in a] == [r["step"] for r in b]
-    for ra, rb in zip(a, b):
-        for key in ("loss", "dev_f1", "learning_rate"):
-            if key in ra:
-                assert rb[key] == pytest.approx(ra[key], rel=1e-5, abs=1e-7), (ra, rb)
+    assert_same_metrics(a, b)
 
 
 def test_resume_without_checkpoint_starts_over_and_cleans_stale_saves(tmp_path, shared_data, capsys):

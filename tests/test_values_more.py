@@ -42,22 +42,6 @@ def day(calendar, year, month, d, iso):
     return dat(calendar, year, month, d, iso, iso)
 
 
-def _check(label, text, expected):
-    if label == "N":
-        value = parse_number(text)
-        assert value == expected and type(value) is type(expected)
-    else:
-        assert parse_value(label, text) == expected
-
-
-def _ids(rows):
-    return [f"{label}-{text}" for label, text, _ in rows]
-
-
-def _bad_ids(rows):
-    return [f"{label}-{text}" for label, text in rows]
-
-
 # 1. Decimals written in words: tenths, hundredths, thousandths, «ممیز». Exact: 1.2 is 1.2.
 DECIMALS = [
     ("N", "هفت دهم", 0.7),
@@ -383,47 +367,17 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("label, text, expected", DECIMALS, ids=_ids(DECIMALS))
-def test_decimals_in_words(label, text, expected):
-    _check(label, text, expected)
-
-
-@pytest.mark.parametrize("label, text, expected", HUNDREDS, ids=_ids(HUNDREDS))
-def test_hundreds_in_two_words(label, text, expected):
-    _check(label, text, expected)
-
-
-@pytest.mark.parametrize("label, text, expected", HEMMAT, ids=_ids(HEMMAT))
-def test_hemmat_and_toman(label, text, expected):
-    _check(label, text, expected)
-
-
-@pytest.mark.parametrize("label, text, expected", TIMES, ids=_ids(TIMES))
-def test_clock_times(label, text, expected):
-    _check(label, text, expected)
-
-
-@pytest.mark.parametrize("label, text, expected", DATES, ids=_ids(DATES))
-def test_dates(label, text, expected):
-    _check(label, text, expected)
-
-
-@pytest.mark.parametrize("label, text, expected", SCRIPTS, ids=_ids(SCRIPTS))
-def test_digit_scripts_and_zwnj(label, text, expected):
-    _check(label, text, expected)
-
-
-@pytest.mark.parametrize("label, text, expected", FUSED, ids=_ids(FUSED))
-def test_number_written_onto_its_unit(label, text, expected):
-    _check(label, text, expected)
-
-
-@pytest.mark.parametrize("label, text, expected", SCALES, ids=_ids(SCALES))
-def test_known_scales(label, text, expected):
-    _check(label, text, expected)
-
-
+_ALL_GOOD = [(group, *row) for group, rows in GOOD for row in rows]
 _ALL_BAD = [(group, label, text) for group, rows in BAD for label, text in rows]
+
+
+@pytest.mark.parametrize("group, label, text, expected", _ALL_GOOD, ids=[f"{g}-{l}-{t}" for g, l, t, _ in _ALL_GOOD])
+def test_good_forms_read_exactly(group, label, text, expected):
+    if label == "N":
+        value = parse_number(text)
+        assert value == expected and type(value) is type(expected)
+    else:
+        assert parse_value(label, text) == expected
 
 
 @pytest.mark.parametrize("group, label, text", _ALL_BAD, ids=[f"{g}-{l}-{t}" for g, l, t in _ALL_BAD])
