@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from farsiner.data.atomic import atomic_write
+from farsiner.infer.workers import launched_state
 
 
 def register(subparsers) -> None:
@@ -170,9 +171,9 @@ def tag_texts(texts: list[str], args) -> list[list] | None:
     """Entities of every text, in input order."""
     from tqdm.auto import tqdm
 
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    if world > 1:
-        return _tag_distributed(texts, args)
+    state = launched_state(cpu=args.device == "cpu")
+    if state is not None:
+        return _tag_distributed(texts, args, state)
     show = len(texts) > 5
     if args.workers > 1:
         return _tag_in_workers(texts, args, show)
@@ -234,13 +235,10 @@ def _tag_in_workers(texts, args, show):
     return out
 
 
-def _tag_distributed(texts, args):
+def _tag_distributed(texts, args, state):
     """Under `accelerate launch`: process r tags documents r, r+N, ...; the main process merges."""
-    from accelerate import PartialState
-
     from farsiner.infer.tagger import Entity
 
-    state = PartialState(cpu=args.device == "cpu")  # without cpu=True each CPU process thinks it is alone
     if not args.output:
         raise ValueError("under accelerate launch, give --output")
     mine = list(range(state.process_index, len(texts), state.num_processes))

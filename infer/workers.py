@@ -1,8 +1,20 @@
-"""CPU worker processes, the same way for tagging a corpus and for soft-labelling one."""
+"""Worker processes, the same way for tagging a corpus and for soft-labelling one: a CPU pool,
+or the processes of `accelerate launch`."""
 
 from __future__ import annotations
 
 import os
+
+
+def launched_state(cpu: bool):
+    """accelerate's state where this is one of several processes of `accelerate launch` or
+    torchrun, else None. ``cpu``: the processes run on the CPU."""
+    if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
+        return None
+    from accelerate import PartialState
+
+    # without cpu=True, processes on the CPU would not join one group: each would think itself alone
+    return PartialState(cpu=cpu)
 
 
 def worker_pool(workers: int, initializer, initargs):

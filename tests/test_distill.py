@@ -166,6 +166,22 @@ def test_soft_labels_resume_skips_finished_shards(teacher, soft, tmp_path, capsy
     assert json.loads((folder / "meta.json").read_text())["shards"] == json.loads((soft / "meta.json").read_text())["shards"]
 
 
+def test_soft_labels_follow_the_teachers_bytes_not_their_path(teacher, soft, tmp_path):
+    """A copy of the teacher elsewhere keeps the soft labels; other weights under the same name do not."""
+    from safetensors.torch import load_file, save_file
+
+    from farsiner.train.distill import Distillation
+
+    copy = tmp_path / "moved-teacher"
+    shutil.copytree(teacher, copy)
+    Distillation(distill_config(copy, soft, tmp_path / "unused"))
+    weights = load_file(copy / "model.safetensors")
+    weights["classifier.bias"] = weights["classifier.bias"] + 1.0
+    save_file(weights, copy / "model.safetensors", metadata={"format": "pt"})
+    with pytest.raises(ValueError, match="other teachers"):
+        Distillation(distill_config(copy, soft, tmp_path / "unused"))
+
+
 def test_an_ensemble_averages_probabilities_and_must_share_labels(teacher, tmp_path, parsbert_tokenizer, shared_data):
     from conftest import save_tiny_tagger
     from transformers import BertConfig, BertForTokenClassification

@@ -43,8 +43,8 @@ class Distillation:
         check_label_order(meta["labels"], config.data.types, where)
         if d.top_k > meta["top_k"]:
             raise ValueError(f"{where} keep {meta['top_k']} labels a word: distill.top_k cannot be {d.top_k}")
-        if meta["teachers"] != list(d.teachers) or teachers_fingerprint(d.teachers, meta["top_k"], meta["labels"]) != meta["teachers_fingerprint"]:
-            raise ValueError(f"{where} were made by other teachers ({', '.join(meta['teachers'])}) or earlier weights of them: run farsiner soft-labels again")
+        if teachers_fingerprint(d.teachers, meta["top_k"], meta["labels"]) != meta["teachers_fingerprint"]:
+            raise ValueError(f"{where} were made by other teachers ({', '.join(meta['teachers'])}) or other weights of them: run farsiner soft-labels again")
         stored = meta["normalisation"]
         if (stored["zwnj"], stored["digits"]) != (config.model.zwnj, config.model.digits):
             raise ValueError(f"{where} were made from text normalised with zwnj {stored['zwnj']!r}, digits {stored['digits']!r}: set model.zwnj and model.digits so")

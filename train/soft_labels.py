@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from typing import NamedTuple
 import numpy as np
 
 from farsiner.data.atomic import atomic_write
+from farsiner.infer.workers import launched_state
 
 META = "meta.json"
 FORMAT = 1
@@ -121,16 +121,17 @@ def sentences_digest(sentences) -> str:
 
 
 def teachers_fingerprint(paths: list[str], top_k: int, labels: list[str]) -> str:
-    """Changes with the teachers' weights (config.json, the safetensors' size and mtime), top_k and the labels."""
+    """Changes with the teachers' weights and config (their bytes, not their paths: a copied
+    or re-extracted teacher keeps its soft labels), top_k and the labels."""
     h = hashlib.sha1(json.dumps([top_k, labels]).encode())
     for p in paths:
-        folder = Path(p)
-        h.update(str(folder.resolve()).encode())
         for name in ("config.json", "model.safetensors"):
-            f = folder / name
+            f = Path(p) / name
             if f.is_file():
-                st = f.stat()
-                h.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())
+                h.update(name.encode())
+                with open(f, "rb") as fh:
+                    for block in iter(lambda: fh.read(1 << 22), b""):
+                        h.update(block)
     return h.hexdigest()
 
 
@@ -212,7 +213,7 @@ def make_soft_labels(config, workers: int = 1, batch_size: int | None = None, sh
     batch_size = batch_size or config.train.eval_batch_size
     if config.train.num_threads:
         torch.set_num_threads(config.train.num_threads)
-    state = _distributed_state()
+    state = launched_state(cpu=not torch.cuda.is_available())
     main = state is None or state.is_main_process
     device = str(state.device) if state is not None else ("cuda" if torch.cuda.is_available() and workers == 1 else "cpu")
 
@@ -299,17 +300,6 @@ def read_meta(folder: str | Path) -> dict:
     if not path.is_file():
         raise ValueError(f"{folder}: no soft labels here yet ({META} is missing): run farsiner soft-labels with this config first")
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _distributed_state():
-    """accelerate's state under `accelerate launch` or torchrun (several processes), else None."""
-    if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
-        return None
-    import torch
-    from accelerate import PartialState
-
-    # without cpu=True, processes on a machine without a GPU would not join one group: each would think itself alone
-    return PartialState(cpu=not torch.cuda.is_available())
 
 
 # --- CPU worker processes ------------------------------------------------------------
