@@ -63,6 +63,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def last_sentence_end(text: str, lo: int, hi: int) -> int:
+    """The end of the last sentence that ends, with the space after it, inside ``text[lo:hi]``
+    (by split_sentences' rules: not after «ع.» or «1.»); -1 where none does."""
+    for i in range(hi - 2, lo - 1, -1):
+        if _is_boundary(text, i):
+            j = i + 1
+            while j < hi and text[j] in _CLOSERS:
+                j += 1
+            if j < hi and text[j].isspace():
+                return j + 1
+    return -1
+
+
 def _add_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     while start < end and text[start].isspace():
         start += 1

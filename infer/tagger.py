@@ -10,7 +10,7 @@ from pathlib import Path
 
 from farsiner.data.labels import spans_from_bio
 from farsiner.data.normalize import normalize
-from farsiner.data.segment import split_sentences, split_words
+from farsiner.data.segment import last_sentence_end, split_sentences, split_words
 from farsiner.infer.windows import Document, merge_windows, plan_windows
 
 BUNDLED_MODEL = "me5-news-distilled"
@@ -19,7 +19,6 @@ BUNDLED_MODEL = "me5-news-distilled"
 # where a sentence ends): memory stays flat whatever the input's size, and since no
 # sentence crosses a line break the entities are the same as in one piece.
 CHUNK_CHARS = 50_000
-_SENTENCE_ENDS = (". ", "؟ ", "! ", "؛ ", "? ")
 # Arabic-script letters (the normaliser has folded presentation forms)
 _PERSIAN = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff]")
 
@@ -194,8 +193,8 @@ def chunk_bounds(text: str, size: int | None = None) -> list[tuple[int, int]]:
             while cut < n and text[cut] == "\n":
                 cut += 1
         else:
-            cut = max(text.rfind(mark, start + size // 2, end) for mark in _SENTENCE_ENDS)
-            cut = cut + 2 if cut != -1 else end
+            cut = last_sentence_end(text, start + size // 2, end)
+            cut = cut if cut != -1 else end
         bounds.append((start, cut))
         start = cut
     bounds.append((start, n))

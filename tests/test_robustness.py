@@ -305,6 +305,10 @@ def test_long_texts_are_tagged_in_pieces_with_the_same_entities(tiny, tagger, mo
         assert bounds[0][0] == 0 and bounds[-1][1] == len(long) and all(b == c for (_, b), (c, _) in zip(bounds, bounds[1:]))
         assert all(b - a <= 300 for a, b in bounds)
         check(long, tiny(long))
+    # the cut follows the sentence splitter: not after an initial's dot, nor a decimal point
+    prose = "به گفته ع. یزدانی رشد ۲.۵ درصد بود. " * 60
+    cuts = [b for _, b in chunk_bounds(prose, 300)[:-1]]
+    assert cuts and all(prose[:b].endswith("بود. ") for b in cuts)
 
 
 def test_cli_shows_only_its_own_progress_unless_verbose(tmp_path):
