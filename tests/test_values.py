@@ -129,6 +129,9 @@ MONEY = [
     # Arabic letters, as the 600K part of PEYMA writes them
     ("3 ميليارد ريال", mon(3000000000, "IRR")),
     ("٣ مليار ريال", mon(3000000000, "IRR")),
+    # «منفی» stays in an amount (data/annotations/README.md) and makes it negative
+    ("منفی ۱۷ میلیارد دلاری", mon(-17000000000, "USD")),
+    ("منفی ۶ میلیارد و ۸۱۵ میلیون دلار", mon(-6815000000, "USD")),
 ]
 
 PERCENT = [
@@ -138,6 +141,8 @@ PERCENT = [
     ("۳۰ درصدی", pct(30)),
     ("۰.۲۵ واحد درصد", pct(0.25, points=True)),
     ("۰.۲۵ واحد درصدی", pct(0.25, points=True)),
+    ("منفی ۲.۵ درصد", pct(-2.5)),
+    ("منفی ۰.۵ واحد درصد", pct(-0.5, points=True)),
     ("۲ واحد درصد", pct(2, points=True)),
     ("3.7 درصد", pct(3.7)),
     ("72.8 درصد", pct(72.8)),
@@ -213,6 +218,7 @@ QUANTITY = [
     ("۱۰ میلیون بشکه‌ای", qty(10000000, "بشکه")),
     ("15 هزار متر مکعب", qty(15000, "متر مکعب")),
     ("۱۷ درجه", qty(17, "درجه")),
+    ("منفی ۵ درجه", qty(-5, "درجه")),
     ("3.4 ریشتر", qty(3.4, "ریشتر")),
     ("315 فوت", qty(315, "فوت")),
     # classifiers and counted nouns
@@ -374,6 +380,8 @@ TIMES = [
 
 # Relative, vague or broken: no value, and no exception.
 NO_VALUE = [
+    ("MON", "منفی"),
+    ("PCT", "منفی ۲ تا ۳ درصد"),  # which of the two is below zero, the text leaves open
     ("DAT", "امروز"),
     ("DAT", "سال گذشته"),
     ("DAT", "امسال"),

@@ -34,7 +34,20 @@ def parse_value(label: str, text: str) -> dict | None:
     words = [w for w in split_fused(words_of([text])) if w.key not in _QUOTES and w.text.strip(ZWNJ)]
     if not words:
         return None
-    return {"MON": _money, "PCT": _percent, "QTY": _quantity, "DAT": _date, "TIM": _time}[label](words)
+    read = {"MON": _money, "PCT": _percent, "QTY": _quantity, "DAT": _date, "TIM": _time}[label]
+    if words[0].key == _MINUS and label in ("MON", "PCT", "QTY"):
+        return _negated(read(words[1:])) if len(words) > 1 else None
+    return read(words)
+
+
+_MINUS = "منفی"  # «منفی» stays in an amount (data/annotations/README.md): «منفی ۱۷ میلیارد دلار» is -17e9 USD
+
+
+def _negated(value: dict | None) -> dict | None:
+    """``value`` below zero; None for a range, whose sign the text leaves open («منفی ۲ تا ۳ درصد»)."""
+    if value is None or "min" in value:
+        return None
+    return {k: -v if k in ("amount", "percent") and v is not None else v for k, v in value.items()}
 
 
 def _amount(a: Amount, name: str, factor: int = 1) -> dict:
