@@ -532,3 +532,18 @@ def test_integral_amounts_are_ints():
 def test_never_raises(text, label):
     value = parse_value(label, text)
     assert value is None or isinstance(value, dict)
+
+
+@pytest.mark.parametrize("words, tags, expected", [
+    ("رشد به ۴۰ همت رسید".split(), ["O", "O", "B-QTY", "I-QTY", "O"], ["O", "O", "B-MON", "I-MON", "O"]),
+    ("۲ میلیون دلاری".split(), ["B-QTY", "I-QTY", "I-QTY"], ["B-MON", "I-MON", "I-MON"]),
+    # a count stays a count, whatever it counts; other labels are the model's
+    ("۵۰۰ هزار تن فولاد".split(), ["B-QTY", "I-QTY", "I-QTY", "O"], ["B-QTY", "I-QTY", "I-QTY", "O"]),
+    ("۱۰۰ هزار سکه".split(), ["B-QTY", "I-QTY", "I-QTY"], ["B-QTY", "I-QTY", "I-QTY"]),
+    ("بانک ملی ۳ درصد".split(), ["B-ORG", "I-ORG", "B-PCT", "I-PCT"], ["B-ORG", "I-ORG", "B-PCT", "I-PCT"]),
+    ("۴۰ همت ۵ دلار".split(), ["B-QTY", "I-QTY", "B-QTY", "I-QTY"], ["B-MON", "I-MON", "B-MON", "I-MON"]),
+])
+def test_a_quantity_in_a_currency_is_money(words, tags, expected):
+    from farsiner.data.quantities.values import money_not_quantity
+
+    assert money_not_quantity(words, tags) == expected
