@@ -542,8 +542,14 @@ def test_never_raises(text, label):
     ("۱۰۰ هزار سکه".split(), ["B-QTY", "I-QTY", "I-QTY"], ["B-QTY", "I-QTY", "I-QTY"]),
     ("بانک ملی ۳ درصد".split(), ["B-ORG", "I-ORG", "B-PCT", "I-PCT"], ["B-ORG", "I-ORG", "B-PCT", "I-PCT"]),
     ("۴۰ همت ۵ دلار".split(), ["B-QTY", "I-QTY", "B-QTY", "I-QTY"], ["B-MON", "I-MON", "B-MON", "I-MON"]),
+    # «منفی» right before an amount joins it, and only then
+    ("رشد منفی ۱.۶ درصدی".split(), ["O", "O", "B-PCT", "I-PCT"], ["O", "B-PCT", "I-PCT", "I-PCT"]),
+    ("تراز منفی ۷ میلیارد دلاری".split(), ["O", "O", "B-QTY", "I-QTY", "I-QTY"], ["O", "B-MON", "I-MON", "I-MON", "I-MON"]),
+    ("منفی ۵ درجه".split(), ["O", "B-QTY", "I-QTY"], ["B-QTY", "I-QTY", "I-QTY"]),
+    ("منفی ایران".split(), ["O", "B-LOC"], ["O", "B-LOC"]),
+    ("منفی شد ۲ درصد".split(), ["O", "O", "B-PCT", "I-PCT"], ["O", "O", "B-PCT", "I-PCT"]),
 ])
-def test_a_quantity_in_a_currency_is_money(words, tags, expected):
-    from farsiner.data.quantities.values import money_not_quantity
+def test_quantities_are_settled_by_the_guidelines(words, tags, expected):
+    from farsiner.data.quantities.values import settle_quantities
 
-    assert money_not_quantity(words, tags) == expected
+    assert settle_quantities(words, tags) == expected
