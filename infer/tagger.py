@@ -160,13 +160,14 @@ class Tagger:
         return Document(norm, [s for s in sentences if s])
 
     def _entities(self, doc: Document, tags: list[list[str]], scores: list[list[float]]) -> list[Entity]:
-        from farsiner.data.quantities.values import settle_quantities, parse_value
+        from farsiner.data.quantities.values import parse_value
+        from farsiner.data.span_checks import settle_spans
 
         allowed = set(self.settings.types)
         original = doc.norm.original
         entities = []
         for words, sent_tags, sent_scores in zip(doc.sentences, tags, scores):
-            sent_tags = settle_quantities([doc.norm.text[a:b] for a, b in words], sent_tags)
+            sent_tags = settle_spans([doc.norm.text[a:b] for a, b in words], sent_tags)
             for first, end, label in spans_from_bio(sent_tags):
                 if label not in allowed:
                     continue

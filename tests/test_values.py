@@ -533,23 +533,3 @@ def test_never_raises(text, label):
     value = parse_value(label, text)
     assert value is None or isinstance(value, dict)
 
-
-@pytest.mark.parametrize("words, tags, expected", [
-    ("رشد به ۴۰ همت رسید".split(), ["O", "O", "B-QTY", "I-QTY", "O"], ["O", "O", "B-MON", "I-MON", "O"]),
-    ("۲ میلیون دلاری".split(), ["B-QTY", "I-QTY", "I-QTY"], ["B-MON", "I-MON", "I-MON"]),
-    # a count stays a count, whatever it counts; other labels are the model's
-    ("۵۰۰ هزار تن فولاد".split(), ["B-QTY", "I-QTY", "I-QTY", "O"], ["B-QTY", "I-QTY", "I-QTY", "O"]),
-    ("۱۰۰ هزار سکه".split(), ["B-QTY", "I-QTY", "I-QTY"], ["B-QTY", "I-QTY", "I-QTY"]),
-    ("بانک ملی ۳ درصد".split(), ["B-ORG", "I-ORG", "B-PCT", "I-PCT"], ["B-ORG", "I-ORG", "B-PCT", "I-PCT"]),
-    ("۴۰ همت ۵ دلار".split(), ["B-QTY", "I-QTY", "B-QTY", "I-QTY"], ["B-MON", "I-MON", "B-MON", "I-MON"]),
-    # «منفی» right before an amount joins it, and only then
-    ("رشد منفی ۱.۶ درصدی".split(), ["O", "O", "B-PCT", "I-PCT"], ["O", "B-PCT", "I-PCT", "I-PCT"]),
-    ("تراز منفی ۷ میلیارد دلاری".split(), ["O", "O", "B-QTY", "I-QTY", "I-QTY"], ["O", "B-MON", "I-MON", "I-MON", "I-MON"]),
-    ("منفی ۵ درجه".split(), ["O", "B-QTY", "I-QTY"], ["B-QTY", "I-QTY", "I-QTY"]),
-    ("منفی ایران".split(), ["O", "B-LOC"], ["O", "B-LOC"]),
-    ("منفی شد ۲ درصد".split(), ["O", "O", "B-PCT", "I-PCT"], ["O", "O", "B-PCT", "I-PCT"]),
-])
-def test_quantities_are_settled_by_the_guidelines(words, tags, expected):
-    from farsiner.data.quantities.values import settle_quantities
-
-    assert settle_quantities(words, tags) == expected

@@ -10,7 +10,7 @@ from farsiner.infer.model_folder import load_model_folder
 from farsiner.infer.predict import predict_pieces, word_labels
 from farsiner.train.evaluate import errors, keep_types, score, write_report
 from farsiner.data.corpus import Sentence
-from farsiner.data.quantities.values import settle_quantities
+from farsiner.data.span_checks import settle_spans
 from farsiner.train.features import encode, normalize_words
 
 READERS = {"peyma-split": read_peyma_split, "conll": read_conll, "jsonl": read_jsonl_spans, "eghtesadonline": read_eghtesadonline_gold}
@@ -39,7 +39,7 @@ def _decode(run, id2label, tokenizer, zwnj, digits, max_length, sentences) -> li
     pred, _ = word_labels(list(rows["word_ids"]), log_probs, list(rows["sentence"]), [len(k) for k in kept], id2label)
     out = []
     for s, ws, k, p in zip(sentences, words, kept, pred):
-        p = settle_quantities([ws[i] for i in k], p)
+        p = settle_spans([ws[i] for i in k], p)
         tags = ["O"] * len(s.tokens)
         for i, tag in zip(k, p):
             tags[i] = tag

@@ -35,12 +35,12 @@ def parse_value(label: str, text: str) -> dict | None:
     if not words:
         return None
     read = {"MON": _money, "PCT": _percent, "QTY": _quantity, "DAT": _date, "TIM": _time}[label]
-    if words[0].key == _MINUS and label in ("MON", "PCT", "QTY"):
+    if words[0].key == MINUS and label in ("MON", "PCT", "QTY"):
         return _negated(read(words[1:])) if len(words) > 1 else None
     return read(words)
 
 
-_MINUS = "منفی"  # «منفی» stays in an amount (data/annotations/README.md): «منفی ۱۷ میلیارد دلار» is -17e9 USD
+MINUS = "منفی"  # «منفی» stays in an amount (data/annotations/README.md): «منفی ۱۷ میلیارد دلار» is -17e9 USD
 
 
 def _negated(value: dict | None) -> dict | None:
@@ -150,26 +150,3 @@ def _time(words: list[Word]) -> dict | None:
         return value
     return None
 
-
-def settle_quantities(words: list[str], tags: list[str]) -> list[str]:
-    """``tags`` with two rules of the guidelines the model had too few examples to learn.
-
-    A QTY span that reads as an amount in a currency is a MON: the model learned «همت»
-    (a 10¹² toman unit that news took up after PEYMA's time) from two training examples
-    and tagged «۴۰ همت» as a count about one time in ten in unannotated news. And a
-    «منفی» right before a MON, PCT or QTY belongs to it (data/annotations/README.md): no
-    training example has one, and the model left it out of all 11 in unannotated news.
-    """
-    from farsiner.data.labels import bio_from_spans, spans_from_bio
-
-    spans = spans_from_bio(tags)
-    fixed = []
-    for first, end, label in spans:
-        if label == "QTY":
-            value = parse_value("MON", " ".join(words[first:end]))
-            if value is not None and value.get("currency"):
-                label = "MON"
-        if label in ("MON", "PCT", "QTY") and first > 0 and words[first - 1] == _MINUS and tags[first - 1] == "O":
-            first -= 1
-        fixed.append((first, end, label))
-    return tags if fixed == spans else bio_from_spans(len(tags), fixed)
