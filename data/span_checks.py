@@ -77,8 +77,8 @@ def settle_spans(words: list[str], tags: list[str]) -> list[str]:
     105 in unannotated EghtesadOnline news); a «منفی» right before a MON, PCT or QTY
     belongs to it (data/annotations/README.md; none in training, left out of all 11 in
     unannotated news). So: leading prepositions, a trailing «را», «و», «تا»… and
-    punctuation at either end leave the span (a span of nothing else goes), a QTY in a currency becomes a MON, and «منفی»
-    joins an amount.
+    punctuation at either end leave the span (a span of nothing else goes), a QTY in a
+    currency becomes a MON, and «منفی» joins an amount.
     """
     from farsiner.data.quantities.values import MINUS, parse_value
 
