@@ -19,6 +19,8 @@ PREPOSITIONS = {"از", "در", "به", "با", "تا", "برای", "طی", "ظ�
 _NEVER_LAST = {"را", "و", "تا", "از", "به", "در", "که"}
 # marks that start or end no span (brackets are left alone: «امام خمینی ( ره )» must keep both)
 _EDGE_MARKS = {"،", ",", ".", ":", "؛", ";", "-", "«", "»", '"', "؟", "!"}
+_NEVER_FIRST_WORDS = PREPOSITIONS | _EDGE_MARKS
+_NEVER_LAST_WORDS = _NEVER_LAST | _EDGE_MARKS
 
 
 def _is_word_char(ch: str) -> bool:
@@ -85,9 +87,9 @@ def settle_spans(words: list[str], tags: list[str]) -> list[str]:
     spans = spans_from_bio(tags)
     settled = []
     for first, end, label in spans:
-        while first < end and (words[first] in PREPOSITIONS or words[first] in _EDGE_MARKS):
+        while first < end and words[first] in _NEVER_FIRST_WORDS:
             first += 1
-        while end > first and (words[end - 1] in _NEVER_LAST or words[end - 1] in _EDGE_MARKS):
+        while end > first and words[end - 1] in _NEVER_LAST_WORDS:
             end -= 1
         if first == end:
             continue

@@ -46,13 +46,12 @@ def test_boundaries_are_settled_by_the_guidelines(words, tags, expected):
 
 def test_settled_tags_keep_every_rule_the_gold_keeps():
     from farsiner.data.labels import spans_from_bio
+    from farsiner.data.segment import split_words
     from farsiner.data.span_checks import span_problems
 
-    words = "از ابتدای سال ۱۴۰۳ و طی ۴۰ همت را".split()
-    tags = settle_spans(words, ["B-DAT", "I-DAT", "I-DAT", "I-DAT", "I-DAT", "B-DAT", "B-QTY", "I-QTY", "I-QTY"])
-    text, spans, at = " ".join(words), [], 0
-    starts = [at := text.index(w, at) for w in words]
-    for a, b, label in spans_from_bio(tags):
-        spans.append((starts[a], starts[b - 1] + len(words[b - 1]), label))
+    text = "از ابتدای سال ۱۴۰۳ و طی ۴۰ همت را"
+    offsets = split_words(text)
+    tags = settle_spans([text[a:b] for a, b in offsets], ["B-DAT", "I-DAT", "I-DAT", "I-DAT", "I-DAT", "B-DAT", "B-QTY", "I-QTY", "I-QTY"])
+    spans = [(offsets[a][0], offsets[b - 1][1], label) for a, b, label in spans_from_bio(tags)]
     assert span_problems(text, spans) == []
     assert [(text[a:b], label) for a, b, label in spans] == [("ابتدای سال ۱۴۰۳", "DAT"), ("۴۰ همت", "MON")]

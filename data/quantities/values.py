@@ -17,6 +17,7 @@ QUANTITY_LABELS = ("MON", "PCT", "QTY", "DAT", "TIM")
 _QUOTES = {"«", "»", '"', "(", ")", "[", "]", "'", "“", "”"}
 _DAY_WORDS = {"روز", "تاریخ", "مورخ", "مورخه", "راس"}
 _AFTER_WEEKDAY = {"،", ",", "-"}  # «دوشنبه، ۱۰ ژانویه ۲۰۲۲»
+MINUS = "منفی"  # «منفی» stays in an amount (data/annotations/README.md): «منفی ۱۷ میلیارد دلار» is -17e9 USD
 
 
 def parse_value(label: str, text: str) -> dict | None:
@@ -39,8 +40,6 @@ def parse_value(label: str, text: str) -> dict | None:
         return _negated(read(words[1:])) if len(words) > 1 else None
     return read(words)
 
-
-MINUS = "منفی"  # «منفی» stays in an amount (data/annotations/README.md): «منفی ۱۷ میلیارد دلار» is -17e9 USD
 
 
 def _negated(value: dict | None) -> dict | None:
@@ -149,4 +148,3 @@ def _time(words: list[Word]) -> dict | None:
             value["second"] = t.second
         return value
     return None
-
