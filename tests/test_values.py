@@ -132,6 +132,7 @@ MONEY = [
     # «منفی» stays in an amount (data/annotations/README.md) and makes it negative
     ("منفی ۱۷ میلیارد دلاری", mon(-17000000000, "USD")),
     ("منفی ۶ میلیارد و ۸۱۵ میلیون دلار", mon(-6815000000, "USD")),
+    ("۱۲- میلیارد دلار", mon(-12000000000, "USD")),
 ]
 
 PERCENT = [
@@ -143,6 +144,11 @@ PERCENT = [
     ("۰.۲۵ واحد درصدی", pct(0.25, points=True)),
     ("منفی ۲.۵ درصد", pct(-2.5)),
     ("منفی ۰.۵ واحد درصد", pct(-0.5, points=True)),
+    # a minus sign before the digits, or typed after them as right-to-left text often has it
+    ("۴.۴- درصد", pct(-4.4)),
+    ("٤.٩-درصد", pct(-4.9)),
+    ("-۲.۱ درصد", pct(-2.1)),
+    ("−۰.۵ درصد", pct(-0.5)),
     ("۲ واحد درصد", pct(2, points=True)),
     ("3.7 درصد", pct(3.7)),
     ("72.8 درصد", pct(72.8)),
@@ -161,6 +167,7 @@ PERCENT = [
     ("4 تا 4.5 درصد", {"min": 4, "max": 4.5}),
     ("5 تا 7 درصد", {"min": 5, "max": 7}),
     ("۱۰ الی ۱۲ درصد", {"min": 10, "max": 12}),
+    ("۲-۳ درصد", {"min": 2, "max": 3}),  # a number after the sign: a range, not a minus
     ("۵-۶ درصد", {"min": 5, "max": 6}),
     ("۵ – ۶ درصد", {"min": 5, "max": 6}),
     ("یک تا دو واحد درصد", {"min": 1, "max": 2, "points": True}),
@@ -219,6 +226,7 @@ QUANTITY = [
     ("15 هزار متر مکعب", qty(15000, "متر مکعب")),
     ("۱۷ درجه", qty(17, "درجه")),
     ("منفی ۵ درجه", qty(-5, "درجه")),
+    ("۱۲- درجه", qty(-12, "درجه")),
     ("3.4 ریشتر", qty(3.4, "ریشتر")),
     ("315 فوت", qty(315, "فوت")),
     # classifiers and counted nouns
@@ -382,6 +390,7 @@ TIMES = [
 NO_VALUE = [
     ("MON", "منفی"),
     ("PCT", "منفی ۲ تا ۳ درصد"),  # which of the two is below zero, the text leaves open
+    ("PCT", "-"),
     ("DAT", "امروز"),
     ("DAT", "سال گذشته"),
     ("DAT", "امسال"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from farsiner.data.quantities.dates import QUALIFIERS, RELATIVE, WEEKDAYS, read_date, read_month
 from farsiner.data.normalize import ZWNJ
-from farsiner.data.quantities.numbers import Amount, Word, looks_like_scale, plain, read_amount, read_number, words_of
+from farsiner.data.quantities.numbers import Amount, Word, is_digits, looks_like_scale, plain, read_amount, read_number, words_of
 from farsiner.data.quantities.times import DAYPARTS, read_time
 from farsiner.data.quantities.units import read_currency, read_known_unit, read_percent, split_fused
 
@@ -18,6 +18,7 @@ _QUOTES = {"«", "»", '"', "(", ")", "[", "]", "'", "“", "”"}
 _DAY_WORDS = {"روز", "تاریخ", "مورخ", "مورخه", "راس"}
 _AFTER_WEEKDAY = {"،", ",", "-"}  # «دوشنبه، ۱۰ ژانویه ۲۰۲۲»
 MINUS = "منفی"  # «منفی» stays in an amount (data/annotations/README.md): «منفی ۱۷ میلیارد دلار» is -17e9 USD
+MINUS_SIGNS = {"-", "−", "–"}  # hyphen, minus, en dash: all three are typed as minus signs
 
 
 def parse_value(label: str, text: str) -> dict | None:
@@ -36,10 +37,14 @@ def parse_value(label: str, text: str) -> dict | None:
     if not words:
         return None
     read = {"MON": _money, "PCT": _percent, "QTY": _quantity, "DAT": _date, "TIM": _time}[label]
-    if words[0].key == MINUS and label in ("MON", "PCT", "QTY"):
-        return _negated(read(words[1:])) if len(words) > 1 else None
+    if label in ("MON", "PCT", "QTY"):
+        if words[0].key == MINUS or words[0].key in MINUS_SIGNS:
+            return _negated(read(words[1:])) if len(words) > 1 else None
+        if len(words) > 2 and is_digits(words[0].key) and words[1].key in MINUS_SIGNS and read_number(words, 2) is None:
+            # «۴.۴- درصد»: the sign typed after the digits, as right-to-left text often has it
+            # (a number after the sign makes a range instead: «۲-۳ درصد»)
+            return _negated(read([words[0], *words[2:]]))
     return read(words)
-
 
 
 def _negated(value: dict | None) -> dict | None:
