@@ -4,6 +4,7 @@ Working files hold corpus text, so they live outside the repository (``--work``,
 default ``../ann``); what the repository gets (``build``) is ids, hashes and offsets.
 
   python tools/annotate.py sample                 # records.jsonl, batches/bNN.jsonl, agree/aNN.jsonl
+  python tools/annotate.py --work ../ann2 sample --extend 1 --rows 40   # a further round of train rows
   python tools/annotate.py check FILE.spans.jsonl # offsets + every rule; writes FILE.offsets.jsonl
   python tools/annotate.py show FILE.spans.jsonl  # each record with its spans marked
   python tools/annotate.py leftovers FILE.spans.jsonl   # numbers, currencies, dates, org words no span covers
@@ -82,14 +83,31 @@ def _words(text: str) -> frozenset:
     return frozenset(normalize(text, zwnj="remove", digits="latin").text.split())
 
 
+def _gold_rows() -> set[str]:
+    """``section:row`` of every record in the split files."""
+    return {":".join(r["id"].split(":")[:2]) for path in sorted(OUT.glob("*.jsonl")) for r in read_jsonl(path)}
+
+
 def sample(args) -> None:
-    """Rows stratified over section x period (four Jalali years, the test period apart); leads, and a quarter's headlines."""
-    rng = random.Random(SEED)
+    """Rows stratified over section x period (four Jalali years, the test period apart); leads, and a quarter's headlines.
+
+    With ``--extend`` the draw is a further round for the train split: rows before the
+    test period that no split file names, kept apart from them by the same duplicate rules.
+    """
+    rng = random.Random(SEED + args.extend)
     records = [r for r in read_eghtesadonline(args.data) if r.summary.strip()]
     cells = defaultdict(list)
     for r in records:
         cells[(r.section, _period(r.date))].append(r)
     chosen, seen_exact, templates, word_sets = [], set(), Counter(), []
+    if args.extend:
+        gold = _gold_rows()
+        for r in records:
+            if r.id in gold:
+                seen_exact.add("".join(normalize(r.summary, zwnj="remove", digits="latin").text.split()))
+                templates[_template_key(r.summary)] += 1
+                word_sets.append(_words(r.summary))
+        cells = {k: [r for r in v if r.id not in gold] for k, v in cells.items() if k[1] != "1403-test"}
     for key in sorted(cells):
         pool = cells[key][:]
         rng.shuffle(pool)
@@ -114,7 +132,7 @@ def sample(args) -> None:
     with_title = set(r.id for r in rng.sample(chosen, len(chosen) // 4))
     # dev: rows before the test period, chosen by a hash so that the choice is stable
     before = sorted((r for r in chosen if r.date < TEST_FROM), key=lambda r: sha1(f"dev:{r.id}"))
-    dev_rows = set(r.id for r in before[: args.dev_rows])
+    dev_rows = set() if args.extend else set(r.id for r in before[: args.dev_rows])
     out = []
     for r in chosen:
         split = "test" if r.date >= TEST_FROM else "dev" if r.id in dev_rows else "train"
@@ -128,7 +146,7 @@ def sample(args) -> None:
     write_jsonl(work / "records.jsonl", out)
     for i in range(0, len(out), args.batch):
         write_jsonl(work / "batches" / f"b{i // args.batch:02d}.jsonl", [{"id": r["id"], "text": r["text"]} for r in out[i : i + args.batch]])
-    second = rng.sample(out, args.agree)
+    second = rng.sample(out, 0 if args.extend else args.agree)
     for i in range(0, len(second), args.batch):
         write_jsonl(work / "agree" / f"a{i // args.batch:02d}.jsonl", [{"id": r["id"], "text": r["text"]} for r in second[i : i + args.batch]])
     print(f"{len(chosen)} rows, {len(out)} records:", dict(Counter(r["split"] for r in out)))
@@ -334,23 +352,34 @@ def agree(args) -> None:
 
 
 def build(args) -> None:
-    """The split files from every checked batch, each record's hash checked against the CSVs."""
+    """The split files from every checked batch of a work folder, each record's hash checked against the CSVs.
+
+    Records already in the split files and not in this work folder (an earlier round's) are kept.
+    """
     records = _records(args)
     rows = {r.id: r for r in read_eghtesadonline(args.data)}
     final = _load_offsets(Path(args.work) / "final") if (Path(args.work) / "final").exists() else {}
     annotated = _load_offsets(Path(args.work) / "work")
     annotated.update(final)  # settled records (agreement, second pass) win
+    split_of = {rid: r["split"] for rid, r in records.items()}
+    kept = {}
+    for path in sorted(OUT.glob("*.jsonl")):
+        if path.stem in ("train", "dev", "test"):
+            for r in read_jsonl(path):
+                if r["id"] not in annotated:
+                    kept[r["id"]] = {(e["start"], e["end"], e["label"]) for e in r["entities"]}
+                    split_of[r["id"]] = path.stem
     splits = defaultdict(list)
-    for rid, spans in annotated.items():
+    for rid, spans in [*kept.items(), *annotated.items()]:
         section, row, field = rid.split(":")
         text = rows[f"{section}:{row}"].text(field)
-        if text != records[rid]["text"]:
+        if rid in annotated and text != records[rid]["text"]:
             sys.exit(f"{rid}: the CSV text differs from the sampled one")
         problems = span_problems(text, spans)
         if problems:
             sys.exit(f"{rid}: {problems[0]}")
         entities = [{"start": a, "end": b, "label": lab} for a, b, lab in sorted(spans)]
-        splits[records[rid]["split"]].append({"id": rid, "sha1": sha1(text), "entities": entities})
+        splits[split_of[rid]].append({"id": rid, "sha1": sha1(text), "entities": entities})
     key = lambda r: (r["id"].split(":")[0], int(r["id"].split(":")[1]), r["id"].split(":")[2])  # noqa: E731
     for split, out in splits.items():
         write_jsonl(OUT / f"{split}.jsonl", sorted(out, key=key))
@@ -369,6 +398,7 @@ def main() -> None:
     s.add_argument("--dev-rows", type=int, default=260)
     s.add_argument("--batch", type=int, default=50)
     s.add_argument("--agree", type=int, default=200)
+    s.add_argument("--extend", type=int, default=0, help="round N (1, 2, ...) of further train rows; 0: the first draw")
     for name in ("check", "show", "leftovers"):
         c = sub.add_parser(name)
         c.add_argument("files", nargs="+")
