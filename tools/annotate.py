@@ -32,13 +32,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from farsiner.data.labels import ENTITY_TYPES
 from farsiner.data.normalize import normalize
-from farsiner.data.readers.eghtesadonline import FIELDS, SECTIONS, read_eghtesadonline
+from farsiner.data.readers.eghtesadonline import FIELDS, SECTIONS, gold_rows, read_eghtesadonline
 from farsiner.data.segment import split_words
 from farsiner.data.span_checks import span_problems
 
 DATA = ROOT.parent / "shared" / "data" / "eghtesadonline"
 WORK = ROOT.parent / "ann"
 OUT = ROOT / "data" / "annotations" / "eghtesadonline"
+SPLITS = ("train", "dev", "test")
 TEST_FROM = "1403/05/01"  # the test split is the future: this date and later
 SEED = 1403
 
@@ -79,13 +80,13 @@ def _template_key(text: str) -> str:
     return re.sub(r"\d+", "0", " ".join(t.split()))[:45]
 
 
+def _exact_key(text: str) -> str:
+    """A lead's text with spacing, ZWNJs and digit scripts folded: exact duplicates share it."""
+    return "".join(normalize(text, zwnj="remove", digits="latin").text.split())
+
+
 def _words(text: str) -> frozenset:
     return frozenset(normalize(text, zwnj="remove", digits="latin").text.split())
-
-
-def _gold_rows() -> set[str]:
-    """``section:row`` of every record in the split files."""
-    return {":".join(r["id"].split(":")[:2]) for path in sorted(OUT.glob("*.jsonl")) for r in read_jsonl(path)}
 
 
 def sample(args) -> None:
@@ -101,10 +102,10 @@ def sample(args) -> None:
         cells[(r.section, _period(r.date))].append(r)
     chosen, seen_exact, templates, word_sets = [], set(), Counter(), []
     if args.extend:
-        gold = _gold_rows()
+        gold = gold_rows([OUT / f"{split}.jsonl" for split in SPLITS])
         for r in records:
             if r.id in gold:
-                seen_exact.add("".join(normalize(r.summary, zwnj="remove", digits="latin").text.split()))
+                seen_exact.add(_exact_key(r.summary))
                 templates[_template_key(r.summary)] += 1
                 word_sets.append(_words(r.summary))
         cells = {k: [r for r in v if r.id not in gold] for k, v in cells.items() if k[1] != "1403-test"}
@@ -116,7 +117,7 @@ def sample(args) -> None:
         for r in pool:
             if taken == want:
                 break
-            exact = "".join(normalize(r.summary, zwnj="remove", digits="latin").text.split())
+            exact = _exact_key(r.summary)
             tkey = _template_key(r.summary)
             if exact in seen_exact or templates[tkey] >= 2:
                 continue
@@ -363,12 +364,12 @@ def build(args) -> None:
     annotated.update(final)  # settled records (agreement, second pass) win
     split_of = {rid: r["split"] for rid, r in records.items()}
     kept = {}
-    for path in sorted(OUT.glob("*.jsonl")):
-        if path.stem in ("train", "dev", "test"):
-            for r in read_jsonl(path):
-                if r["id"] not in annotated:
-                    kept[r["id"]] = {(e["start"], e["end"], e["label"]) for e in r["entities"]}
-                    split_of[r["id"]] = path.stem
+    for split in SPLITS:
+        path = OUT / f"{split}.jsonl"
+        for r in read_jsonl(path) if path.exists() else []:
+            if r["id"] not in annotated:
+                kept[r["id"]] = {(e["start"], e["end"], e["label"]) for e in r["entities"]}
+                split_of[r["id"]] = split
     splits = defaultdict(list)
     for rid, spans in [*kept.items(), *annotated.items()]:
         section, row, field = rid.split(":")
