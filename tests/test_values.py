@@ -133,6 +133,19 @@ MONEY = [
     ("منفی ۱۷ میلیارد دلاری", mon(-17000000000, "USD")),
     ("منفی ۶ میلیارد و ۸۱۵ میلیون دلار", mon(-6815000000, "USD")),
     ("۱۲- میلیارد دلار", mon(-12000000000, "USD")),
+    # groups written without «و», each smaller than the scale word before it
+    ("۱۴ میلیون ۹۰۰ هزار تومان", mon(14900000, "IRT")),
+    ("۱ میلیون ۲۷۰ هزار ۱۳۶ تومان", mon(1270136, "IRT")),
+    ("۱ میلیون و ۶۹۳ هزار ۵۱۴ تومان", mon(1693514, "IRT")),
+    # cents: of the currency before them; alone, of the US dollar
+    ("۱۱۲ دلار و ۶۷ سنت", mon(112.67, "USD")),
+    ("چهار دلار و 22 سنت", mon(4.22, "USD")),
+    ("۵ یورو و ۲۰ سنت", mon(5.2, "EUR")),
+    ("۳۰ سنت", mon(0.3, "USD")),
+    # thousands grouped by dots, or set apart by PEYMA's tokenisation
+    ("63.000.000 ریال", mon(63000000, "IRR")),
+    ("32 , 390 ریال", mon(32390, "IRR")),
+    ("1,200 , 500 ریال", mon(1200500, "IRR")),
 ]
 
 PERCENT = [
@@ -389,6 +402,11 @@ TIMES = [
 # Relative, vague or broken: no value, and no exception.
 NO_VALUE = [
     ("MON", "منفی"),
+    ("MON", "59 ، 107 و 142 میلیارد ریال"),  # a list of three amounts, not 59,107
+    ("MON", "24 , 92 ریال"),  # a group of two digits is no thousands group
+    ("MON", "۵۰۰ هزار ۲ میلیون تومان"),  # a group bigger than the scale before it
+    ("MON", "۵ دلار و ۱۲۰ سنت"),
+    ("MON", "۱۲ سنت و ۵ دلار"),
     ("PCT", "منفی ۲ تا ۳ درصد"),  # which of the two is below zero, the text leaves open
     ("PCT", "-"),
     ("DAT", "امروز"),
@@ -430,7 +448,6 @@ NO_VALUE = [
     ("MON", "آمریکا"),
     ("MON", "دلار"),
     ("MON", "یورویی"),
-    ("MON", "۱۰ دلار و ۵۰ سنت"),
     ("MON", "1۲3 تومان"),
     ("MON", "۱۲۳۴۵۶۷۸۹۰۱۲۳۴۵۶۷۸۹۰۱۲۳۴۵۶۷۸۹۰۱۲۳۴۵۶۷۸۹۰ ریال"),
     ("MON", "۳ تا ۲ میلیون تومان"),

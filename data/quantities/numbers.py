@@ -61,6 +61,7 @@ for _table, _place in ((ONES, 1), (TEENS, 1), (TENS, 10), (HUNDREDS, 100)):
 _DIGITS_RUN = re.compile(r"[0-9۰-۹٠-٩](?:[.,،٫٬/:]?[0-9۰-۹٠-٩])*")
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:،\d{3})+")
+_DOTTED = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")  # «63.000.000»: two dots or more group thousands, never a decimal
 MAX_DIGITS = 18  # longer digit strings are identifiers or noise, never amounts
 MAX_VALUE = 10**18
 
@@ -112,8 +113,10 @@ def words_of(tokens: list[str]) -> list[Word]:
 
 
 def digits_value(key: str) -> Fraction | None:
-    """``"3,500"``, ``"3،500"``, ``"1.8"``, ``"12"`` → the number; anything else → None."""
-    if not (_PLAIN.fullmatch(key) or _GROUPED.fullmatch(key)):
+    """``"3,500"``, ``"3،500"``, ``"63.000.000"``, ``"1.8"``, ``"12"`` → the number; anything else → None."""
+    if _DOTTED.fullmatch(key):
+        key = key.replace(".", "")
+    elif not (_PLAIN.fullmatch(key) or _GROUPED.fullmatch(key)):
         return None
     plain = key.replace(",", "").replace("،", "")
     if len(plain.split(".")[0]) > MAX_DIGITS or len(plain) > MAX_DIGITS + 6:

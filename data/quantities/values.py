@@ -7,6 +7,8 @@ never a guess and never an exception. A number word written onto its unit
 
 from __future__ import annotations
 
+import re
+
 from farsiner.data.quantities.dates import QUALIFIERS, RELATIVE, WEEKDAYS, read_date, read_month
 from farsiner.data.normalize import ZWNJ
 from farsiner.data.quantities.numbers import Amount, Word, is_digits, looks_like_scale, plain, read_amount, read_number, words_of
@@ -14,6 +16,8 @@ from farsiner.data.quantities.times import DAYPARTS, read_time
 from farsiner.data.quantities.units import read_currency, read_known_unit, read_percent, split_fused
 
 QUANTITY_LABELS = ("MON", "PCT", "QTY", "DAT", "TIM")
+CENT = "سنت"  # a hundredth of the currency before it; alone, of the US dollar, as the news uses it
+_THOUSANDS_HEAD = re.compile(r"\d{1,3}(?:,\d{3})*")
 _QUOTES = {"«", "»", '"', "(", ")", "[", "]", "'", "“", "”"}
 _DAY_WORDS = {"روز", "تاریخ", "مورخ", "مورخه", "راس"}
 _AFTER_WEEKDAY = {"،", ",", "-"}  # «دوشنبه، ۱۰ ژانویه ۲۰۲۲»
@@ -61,16 +65,61 @@ def _amount(a: Amount, name: str, factor: int = 1) -> dict:
 
 
 def _money(words: list[Word]) -> dict | None:
+    words = _joined_thousands(words)
     a = read_amount(words, 0, fractions=False)
     if a is None:
         return None
+    if not a.is_range:
+        a = _ungrouped(words, a)
     currency, end, factor = None, a.end, 1
     c = read_currency(words, end)
     if c is not None:
         currency, end, factor = c[2], c[1], c[3]
+    if not a.is_range and end < len(words) and words[-1].key == CENT:
+        if c is None and end == len(words) - 1:  # «۳۰ سنت»
+            return {"amount": plain(a.low / 100), "currency": "USD"}
+        if c is not None and words[end].key == "و":  # «۱۱۲ دلار و ۶۷ سنت»
+            n = read_number(words, end + 1, fractions=False)
+            if n is not None and n.end == len(words) - 1 and n.value < 100:
+                return {"amount": plain(a.low * factor + n.value / 100), "currency": currency}
     if end != len(words):
         return None
     return {**_amount(a, "amount", factor), "currency": currency}
+
+
+def _ungrouped(words: list[Word], a: Amount) -> Amount:
+    """«۱۴ میلیون ۹۰۰ هزار تومان», «۱ میلیون ۲۷۰ هزار ۱۳۶ تومان»: groups written without «و»,
+    each smaller than the scale word before it, are one amount."""
+    n = read_number(words, 0, fractions=False)
+    value = a.low
+    while n.tail > 1 and not n.adjectival and n.end < len(words):
+        nxt = read_number(words, n.end, fractions=False)
+        if nxt is None or nxt.value >= n.tail:
+            break
+        value, n = value + nxt.value, nxt
+    if n.end == a.end:
+        return a
+    return Amount(a.start, n.end, value, value, adjectival=n.adjectival, scaled=n.tail > 1)
+
+
+def _joined_thousands(words: list[Word]) -> list[Word]:
+    """«32 , 390 ریال»: thousands separators set apart, as PEYMA's tokens have them, joined back.
+
+    Only inside a money span (the tagger has said it is one amount). A group after the
+    separator must have three digits («24 , 92 ریال» stays unread), and a list that the
+    grammar cannot read as one amount stays None («59 ، 107 و 142 میلیارد ریال»).
+    """
+    out: list[Word] = []
+    for w in words:
+        if (
+            len(out) >= 2 and len(w.key) == 3 and w.key.isdigit()
+            and out[-1].key in (",", "،") and _THOUSANDS_HEAD.fullmatch(out[-2].key)
+        ):
+            head = out[-2]
+            out[-2:] = [Word(f"{head.text},{w.text}", f"{head.key},{w.key}", head.token, head.first, w.last)]
+        else:
+            out.append(w)
+    return out
 
 
 def _percent(words: list[Word]) -> dict | None:
