@@ -21,6 +21,8 @@ _NEVER_LAST = {"را", "و", "تا", "از", "به", "در", "که"}
 _EDGE_MARKS = {"،", ",", ".", ":", "؛", ";", "-", "«", "»", '"', "؟", "!"}
 _NEVER_FIRST_WORDS = PREPOSITIONS | _EDGE_MARKS
 _NEVER_LAST_WORDS = _NEVER_LAST | _EDGE_MARKS
+# thousands separators that PEYMA's tokenisation writes as words of their own («32 , 390 ریال»)
+_THOUSANDS_MARKS = {",", "\u066c"}
 
 
 def _is_word_char(ch: str) -> bool:
@@ -80,7 +82,10 @@ def settle_spans(words: list[str], tags: list[str]) -> list[str]:
     belongs to it (data/annotations/README.md; none in training, left out of all 11 in
     unannotated news). So: leading prepositions, a trailing «را», «و», «تا»… and
     punctuation at either end leave the span (a span of nothing else goes), a QTY in a
-    currency becomes a MON, and «منفی» joins an amount.
+    currency becomes a MON, and «منفی» joins an amount. And where the thousands
+    separator is a word of its own («32 , 390 ریال», PEYMA's tokenisation), the model
+    reads the bare «32» before it as a MON of its own; a bare number is no amount
+    (ANNOTATION.md), so it joins the MON that the separator leads to.
     """
     from farsiner.data.quantities.values import MINUS, parse_value
 
@@ -99,5 +104,21 @@ def settle_spans(words: list[str], tags: list[str]) -> list[str]:
                 label = "MON"
         if label in ("MON", "PCT", "QTY") and first > 0 and words[first - 1] == MINUS and tags[first - 1] == "O":
             first -= 1
+        if settled and _thousands_of(words, settled[-1], (first, end, label)):
+            first, label = settled.pop()[0], "MON"
         settled.append((first, end, label))
     return tags if settled == spans else bio_from_spans(len(tags), settled)
+
+
+def _thousands_of(words: list[str], left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
+    """Whether ``left`` is a bare MON number of 1-3 digits joined by a lone thousands separator to the MON ``right``."""
+    first, end, label = left
+    return (
+        label == right[2] == "MON"
+        and end - first == 1
+        and right[0] == end + 1
+        and words[end] in _THOUSANDS_MARKS
+        and words[first].isdigit()
+        and len(words[first]) <= 3
+        and words[right[0]].isdigit()
+    )

@@ -19,6 +19,14 @@ from farsiner.data.span_checks import settle_spans
     ("منفی ۵ درجه".split(), ["O", "B-QTY", "I-QTY"], ["B-QTY", "I-QTY", "I-QTY"]),
     ("منفی ایران".split(), ["O", "B-LOC"], ["O", "B-LOC"]),
     ("منفی شد ۲ درصد".split(), ["O", "O", "B-PCT", "I-PCT"], ["O", "O", "B-PCT", "I-PCT"]),
+    # a bare number that a lone thousands separator joins to the amount after it is its thousands
+    ("32 , 390 ریال".split(), ["B-MON", "I-MON", "B-MON", "I-MON"], ["B-MON", "I-MON", "I-MON", "I-MON"]),
+    ("32 , 390 ریال".split(), ["B-MON", "O", "B-MON", "I-MON"], ["B-MON", "I-MON", "I-MON", "I-MON"]),
+    ("۱ ٬ ۵۶۶ ریال".split(), ["B-MON", "O", "B-MON", "I-MON"], ["B-MON", "I-MON", "I-MON", "I-MON"]),
+    # not where the model read the number as no amount, nor across the list comma «،», nor after a whole amount
+    ("32 , 390 ریال".split(), ["O", "O", "B-MON", "I-MON"], ["O", "O", "B-MON", "I-MON"]),
+    ("۳۲ ، ۳۹۰ ریال".split(), ["B-MON", "O", "B-MON", "I-MON"], ["B-MON", "O", "B-MON", "I-MON"]),
+    ("5 دلار , 390 ریال".split(), ["B-MON", "I-MON", "O", "B-MON", "I-MON"], ["B-MON", "I-MON", "O", "B-MON", "I-MON"]),
 ])
 def test_quantities_are_settled_by_the_guidelines(words, tags, expected):
     assert settle_spans(words, tags) == expected
