@@ -85,7 +85,7 @@ def settle_spans(words: list[str], tags: list[str]) -> list[str]:
     currency becomes a MON, and «منفی» joins an amount. And where the thousands
     separator is a word of its own («32 , 390 ریال», PEYMA's tokenisation), the model
     reads the bare «32» before it as a MON of its own; a bare number is no amount
-    (ANNOTATION.md), so it joins the MON that the separator leads to.
+    (ANNOTATION.md), so it joins the MON that the separator leads to (`_thousands_of`).
     """
     from farsiner.data.quantities.values import MINUS, parse_value
 
@@ -111,14 +111,23 @@ def settle_spans(words: list[str], tags: list[str]) -> list[str]:
 
 
 def _thousands_of(words: list[str], left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
-    """Whether ``left`` is a bare MON number of 1-3 digits joined by a lone thousands separator to the MON ``right``."""
+    """Whether ``left`` is a bare MON number, ending in a group of 1-3 digits, that a lone separator joins to the MON ``right``.
+
+    The bare number may carry a sign or groups of its own («منفی 32», «1 , 234» before
+    «, 567 ریال»). The group after the mark is not checked for three digits: PEYMA
+    writes decimal commas the same way and tags them one MON («4 , 56 ریال»).
+    """
+    from farsiner.data.quantities.values import MINUS
+
     first, end, label = left
+    body = words[first + 1 : end] if words[first] == MINUS else words[first:end]
     return (
         label == right[2] == "MON"
-        and end - first == 1
         and right[0] == end + 1
         and words[end] in _THOUSANDS_MARKS
-        and words[first].isdigit()
-        and len(words[first]) <= 3
         and words[right[0]].isdigit()
+        and bool(body)
+        and body[-1].isdigit()
+        and len(body[-1]) <= 3
+        and all(w.isdigit() or w in _THOUSANDS_MARKS for w in body)
     )

@@ -23,6 +23,9 @@ from farsiner.data.span_checks import settle_spans
     ("32 , 390 ریال".split(), ["B-MON", "I-MON", "B-MON", "I-MON"], ["B-MON", "I-MON", "I-MON", "I-MON"]),
     ("32 , 390 ریال".split(), ["B-MON", "O", "B-MON", "I-MON"], ["B-MON", "I-MON", "I-MON", "I-MON"]),
     ("۱ ٬ ۵۶۶ ریال".split(), ["B-MON", "O", "B-MON", "I-MON"], ["B-MON", "I-MON", "I-MON", "I-MON"]),
+    ("1 , 234 , 567 ریال".split(), ["B-MON", "O", "B-MON", "O", "B-MON", "I-MON"], ["B-MON"] + ["I-MON"] * 5),
+    ("منفی 32 , 390 ریال".split(), ["O", "B-MON", "O", "B-MON", "I-MON"], ["B-MON"] + ["I-MON"] * 4),
+    ("4 , 56 ریال".split(), ["B-MON", "O", "B-MON", "I-MON"], ["B-MON", "I-MON", "I-MON", "I-MON"]),
     # not where the model read the number as no amount, nor across the list comma «،», nor after a whole amount
     ("32 , 390 ریال".split(), ["O", "O", "B-MON", "I-MON"], ["O", "O", "B-MON", "I-MON"]),
     ("۳۲ ، ۳۹۰ ریال".split(), ["B-MON", "O", "B-MON", "I-MON"], ["B-MON", "O", "B-MON", "I-MON"]),
