@@ -9,6 +9,9 @@ default ``../ann``); what the repository gets (``build``) is ids, hashes and off
   python tools/annotate.py show FILE.spans.jsonl  # each record with its spans marked
   python tools/annotate.py leftovers FILE.spans.jsonl   # numbers, currencies, dates, org words no span covers
   python tools/annotate.py agree A_DIR B_DIR      # strict span F1 between two annotations of the same ids
+  python tools/annotate.py gold WORD              # how the split files' train and dev records tag a word (for annotators)
+  python tools/annotate.py scan                   # span texts that this round labels otherwise than the split files
+  python tools/annotate.py disagree --parts 4     # records where the bundled model differs, in diffs/dN.jsonl for adjudicators
   python tools/annotate.py build                  # data/annotations/eghtesadonline/{train,dev,test}.jsonl
 
 A spans file has one line per record: ``{"id": ..., "spans": [["exact substring", "LABEL"], ...]}``,
@@ -352,6 +355,70 @@ def agree(args) -> None:
                 print(f"\n{i}\n  A: {marked(text, a[i])}\n  B: {marked(text, b[i])}")
 
 
+# ---------------------------------------------------------------- consistency across rounds
+
+def _split_spans(splits=("train", "dev")):
+    """``(id, text, spans)`` of the split files' records (test stays out of the annotators' sight)."""
+    rows = {r.id: r for r in read_eghtesadonline(DATA)}
+    for split in splits:
+        for r in read_jsonl(OUT / f"{split}.jsonl"):
+            section, row, field = r["id"].split(":")
+            yield r["id"], rows[f"{section}:{row}"].text(field), {(e["start"], e["end"], e["label"]) for e in r["entities"]}
+
+
+def gold(args) -> None:
+    n = 0
+    for rid, text, spans in _split_spans():
+        if args.word in text and n < args.max:
+            print(rid, marked(text, spans))
+            n += 1
+
+
+def scan(args) -> None:
+    """Each span text whose labels in this round are several, or not among those the split files give it.
+
+    Run it before ``build``, while the split files hold only the earlier rounds.
+    """
+    def key(span):
+        return " ".join(normalize(span, zwnj="remove", digits="latin").text.split())
+
+    earlier, now = defaultdict(set), defaultdict(set)
+    for _, text, spans in _split_spans():
+        for a, b, label in spans:
+            earlier[key(text[a:b])].add(label)
+    records = _records(args)
+    for rid, spans in _load_offsets(Path(args.work) / "work").items():
+        for a, b, label in spans:
+            now[key(records[rid]["text"][a:b])].add((label, rid))
+    for k, v in sorted(now.items()):
+        labels = {label for label, _ in v}
+        if len(labels) > 1 or (k in earlier and not labels <= earlier[k]):
+            print(k, "| this round:", sorted(v), "| split files:", sorted(earlier.get(k, [])))
+
+
+def disagree(args) -> None:
+    """The bundled model tags every annotated record; the records where it differs go to ``diffs/dN.jsonl``."""
+    from farsiner import Tagger
+
+    records = _records(args)
+    annotated = _load_offsets(Path(args.work) / "work")
+    ids = sorted(annotated)
+    predicted = {rid: {(e.start, e.end, e.label) for e in ents}
+                 for rid, ents in zip(ids, Tagger.from_pretrained().tag_batch([records[i]["text"] for i in ids]))}
+    out = []
+    for rid in ids:
+        text, gold_spans, model = records[rid]["text"], annotated[rid], predicted[rid]
+        if model != gold_spans:
+            out.append({"id": rid, "annotation": marked(text, gold_spans), "model": marked(text, model),
+                        "only_annotation": [[text[a:b], lab] for a, b, lab in sorted(gold_spans - model)],
+                        "only_model": [[text[a:b], lab] for a, b, lab in sorted(model - gold_spans)]})
+    f1 = span_f1(annotated, predicted, ids)["ALL"]["f1"]
+    print(f"{len(ids)} records, {len(out)} differ; model F1 against the annotation {f1:.3f}")
+    size = -(-len(out) // args.parts)
+    for i in range(args.parts):
+        write_jsonl(Path(args.work) / "diffs" / f"d{i}.jsonl", out[i * size : (i + 1) * size])
+
+
 def build(args) -> None:
     """The split files from every checked batch of a work folder, each record's hash checked against the CSVs.
 
@@ -407,9 +474,17 @@ def main() -> None:
     a.add_argument("first")
     a.add_argument("second")
     a.add_argument("--diff", action="store_true")
+    g = sub.add_parser("gold")
+    g.add_argument("word")
+    g.add_argument("--max", type=int, default=15)
+    sub.add_parser("scan")
+    d = sub.add_parser("disagree")
+    d.add_argument("--parts", type=int, default=4)
     sub.add_parser("build")
     args = p.parse_args()
-    {"sample": sample, "check": check, "show": show, "leftovers": leftovers, "agree": agree, "build": build}[args.cmd](args)
+    commands = {"sample": sample, "check": check, "show": show, "leftovers": leftovers, "agree": agree,
+                "gold": gold, "scan": scan, "disagree": disagree, "build": build}
+    commands[args.cmd](args)
 
 
 if __name__ == "__main__":
