@@ -82,7 +82,7 @@ def settle_spans(words: list[str], tags: list[str]) -> list[str]:
     belongs to it (data/annotations/README.md; none in training, left out of all 11 in
     unannotated news). So: leading prepositions, a trailing «را», «و», «تا»… and
     punctuation at either end leave the span (a span of nothing else goes), a QTY in a
-    currency becomes a MON, and «منفی» joins an amount. And where the thousands
+    currency becomes a MON, and «منفی», untagged or a span of its own, joins an amount. And where the thousands
     separator is a word of its own («32 , 390 ریال», PEYMA's tokenisation), the model
     reads the bare «32» before it as a MON of its own; a bare number is no amount
     (ANNOTATION.md), so it joins the MON that the separator leads to (`_thousands_of`).
@@ -104,6 +104,8 @@ def settle_spans(words: list[str], tags: list[str]) -> list[str]:
                 label = "MON"
         if label in ("MON", "PCT", "QTY") and first > 0 and words[first - 1] == MINUS and tags[first - 1] == "O":
             first -= 1
+        if label in ("MON", "PCT", "QTY") and settled and settled[-1][1] == first and words[settled[-1][0] : first] == [MINUS]:
+            first = settled.pop()[0]  # «منفی» tagged as a span of its own is no amount either
         if settled and _thousands_of(words, settled[-1], (first, end, label)):
             first, label = settled.pop()[0], "MON"
         settled.append((first, end, label))

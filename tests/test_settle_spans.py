@@ -19,6 +19,10 @@ from farsiner.data.span_checks import settle_spans
     ("منفی ۵ درجه".split(), ["O", "B-QTY", "I-QTY"], ["B-QTY", "I-QTY", "I-QTY"]),
     ("منفی ایران".split(), ["O", "B-LOC"], ["O", "B-LOC"]),
     ("منفی شد ۲ درصد".split(), ["O", "O", "B-PCT", "I-PCT"], ["O", "O", "B-PCT", "I-PCT"]),
+    # a «منفی» the model tagged as a span of its own joins the amount right after it
+    ("به منفی ۶ میلیارد دلار".split(), ["O", "B-MON", "B-MON", "I-MON", "I-MON"], ["O", "B-MON", "I-MON", "I-MON", "I-MON"]),
+    ("منفی ۲ درصد".split(), ["B-MON", "B-PCT", "I-PCT"], ["B-PCT", "I-PCT", "I-PCT"]),
+    ("منفی ایران".split(), ["B-MON", "B-LOC"], ["B-MON", "B-LOC"]),
     # a bare number that a lone thousands separator joins to the amount after it is its thousands
     ("32 , 390 ریال".split(), ["B-MON", "I-MON", "B-MON", "I-MON"], ["B-MON", "I-MON", "I-MON", "I-MON"]),
     ("32 , 390 ریال".split(), ["B-MON", "O", "B-MON", "I-MON"], ["B-MON", "I-MON", "I-MON", "I-MON"]),
