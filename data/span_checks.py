@@ -82,8 +82,8 @@ def settle_spans(words: list[str], tags: list[str]) -> list[str]:
     belongs to it (data/annotations/README.md; none in training, left out of all 11 in
     unannotated news). So: leading prepositions, a trailing «را», «و», «تا»… and
     punctuation at either end leave the span (a span of nothing else goes), a QTY in a
-    currency becomes a MON, and «منفی», untagged or a span of its own, joins an amount. And where the thousands
-    separator is a word of its own («32 , 390 ریال», PEYMA's tokenisation), the model
+    currency becomes a MON, and «منفی», untagged or a span of its own, joins an amount.
+    And where the thousands separator is a word of its own («32 , 390 ریال», PEYMA's tokenisation), the model
     reads the bare «32» before it as a MON of its own; a bare number is no amount
     (ANNOTATION.md), so it joins the MON that the separator leads to (`_thousands_of`).
     """
